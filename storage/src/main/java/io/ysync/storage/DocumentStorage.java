@@ -1,0 +1,206 @@
+package io.ysync.storage;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Durable storage of collaborative documents: per document an append-only log of the v1 updates the server accepted,
+ * compacted in the background into snapshots, with history queries and an off-heap directory of small per-document
+ * records. Obtain one with {@link #builder()}; close it when done.
+ *
+ * <p><b>Thread-safety.</b> All methods are thread-safe; many rooms append concurrently. Appends to one document are
+ * logged in the order their {@code append} calls return (a room calls {@code append} from its serial executor, so log
+ * order equals integration order). {@link #load(String)} of a document must not run concurrently with appends to the
+ * same document (the room loads before it appends).
+ *
+ * <p><b>Durability.</b> The future returned by {@code append} completes after the update is in the write-ahead log
+ * and, in {@link Durability#SYNC} (the default), synced; concurrent appends share one write and one {@code fsync}
+ * (group commit). The server broadcasts and acknowledges an update only after its future completed. If a write
+ * fails, the future completes exceptionally with a {@link StorageException}, the document is marked failed and every
+ * later append to it fails until it is {@link #load(String) loaded} again (the room closes its connections with 1011
+ * and reloads). Futures complete on the storage's committer thread: chain with the {@code *Async} methods and the
+ * room's executor.
+ *
+ * <p><b>Never overwritten.</b> Nothing here replaces a stored document: appends append, compaction replaces a log
+ * range by its merge in one atomic batch, and a failed load writes nothing.
+ *
+ * <p><b>Closed store.</b> Once {@link #close()} has begun, every method except {@code close} throws
+ * {@link IllegalStateException}; appends accepted before are committed by {@code close}.
+ */
+public interface DocumentStorage extends AutoCloseable {
+
+  /** Largest state vector (encoded bytes) kept inline in a directory record; larger ones go to RocksDB. */
+  int MAX_DIRECTORY_STATE_VECTOR_BYTES = 256;
+
+  /** Largest document id, in UTF-8 bytes. */
+  int MAX_DOCUMENT_ID_BYTES = 512;
+
+  /** Largest origin string, in UTF-8 bytes. */
+  int MAX_ORIGIN_BYTES = 1024;
+
+  /** Returns a builder with the defaults ({@code ./data}, {@link Durability#SYNC}, garbage-collected history). */
+  static DocumentStorageBuilder builder() {
+    return new DocumentStorageBuilder();
+  }
+
+  /**
+   * Appends an update to a document's log; equivalent to {@code append(documentId, update, origin, null)}.
+   *
+   * @see #append(String, byte[], String, byte[])
+   */
+  CompletableFuture<Long> append(String documentId, byte[] update, String origin);
+
+  /**
+   * Appends an accepted v1 update to a document's log. The sequence number is assigned when this method returns;
+   * the returned future completes with it once the update is durable per the configured {@link Durability}.
+   *
+   * @param documentId the document (at most {@link #MAX_DOCUMENT_ID_BYTES} UTF-8 bytes, no lone surrogates)
+   * @param update the v1 update; not copied, must not be modified afterwards
+   * @param origin who sent it (user or connection id) for the history; at most {@link #MAX_ORIGIN_BYTES} bytes
+   * @param stateVectorAfter the document's encoded state vector after this update, or {@code null}; when given, the
+   *     directory can answer {@link #coverage(String, byte[])} without loading the document
+   * @return a future completing with the sequence number, or exceptionally with {@link StorageException} if the
+   *     write failed or the document is marked failed
+   * @throws NullPointerException if {@code documentId}, {@code update} or {@code origin} is null
+   * @throws IllegalArgumentException if the id, origin or update is too large, or the id is not valid UTF-16
+   * @throws IllegalStateException if the store is closed
+   */
+  CompletableFuture<Long> append(
+      String documentId, byte[] update, String origin, byte @Nullable [] stateVectorAfter);
+
+  /**
+   * Loads a document: its latest snapshot and the log tail after it, read in one range scan, every entry's checksum
+   * verified. Writes nothing. Clears the document's failed mark (see the class comment) when no append is pending.
+   *
+   * @param documentId the document
+   * @return the stored document; {@link StoredDocument#isEmpty() empty} if nothing is stored
+   * @throws CorruptEntryException if an entry fails its checksum (naming the document and sequence number)
+   * @throws StorageException if RocksDB fails
+   * @throws IllegalStateException if the store is closed
+   */
+  StoredDocument load(String documentId);
+
+  /**
+   * Answers whether a client whose encoded state vector is {@code clientStateVector} already has every stored update
+   * of the document, from the directory (or, for a state vector larger than
+   * {@link #MAX_DIRECTORY_STATE_VECTOR_BYTES}, RocksDB's metadata) without loading the document.
+   *
+   * @return {@link Coverage#COVERED}, {@link Coverage#NOT_COVERED}, or {@link Coverage#UNKNOWN} if the caller must
+   *     load the document to know
+   * @throws IllegalArgumentException if {@code clientStateVector} is not a valid encoded state vector
+   * @throws IllegalStateException if the store is closed
+   */
+  Coverage coverage(String documentId, byte[] clientStateVector);
+
+  /**
+   * Returns the document's state vector if one is recorded and valid for its last committed update.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  Optional<byte[]> storedStateVector(String documentId);
+
+  /**
+   * Records the document's state vector for its last committed update (the server computes it after loading).
+   * Ignored if {@code seq} is no longer the last committed sequence number.
+   *
+   * @param seq the sequence number the state vector belongs to ({@link StoredDocument#lastSeq()})
+   * @throws IllegalStateException if the store is closed
+   */
+  void recordStateVector(String documentId, long seq, byte[] stateVector);
+
+  /**
+   * Compacts the document now (the committer also schedules compaction by itself when a log passes the configured
+   * entry-count or byte threshold). The merged range is replaced by a snapshot in one atomic, synced batch.
+   *
+   * @return a future completing with the sequence number of the new snapshot (or the existing one if there was
+   *     nothing to compact), or exceptionally with {@link StorageException}
+   * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
+   */
+  CompletableFuture<Long> compact(String documentId);
+
+  /**
+   * Lists the document's versions, oldest first: each logged update, preceded by the latest snapshot if the log
+   * before it was garbage-collected.
+   *
+   * @throws CorruptEntryException if an entry's header is corrupt
+   * @throws IllegalStateException if the store is closed
+   */
+  List<Version> versions(String documentId);
+
+  /**
+   * Returns the document's state at version {@code seq} (the merge of everything up to it) as one update.
+   *
+   * @return the state, or empty if that version no longer exists (garbage-collected) or was never written
+   * @throws CorruptEntryException if a needed entry is corrupt
+   * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
+   */
+  Optional<byte[]> stateAt(String documentId, long seq);
+
+  /**
+   * Returns an update taking the document from version {@code fromSeq} to version {@code toSeq}: the merge of the
+   * logged updates in {@code (fromSeq, toSeq]}.
+   *
+   * @return the diff, or empty if part of that range is no longer logged or was never written
+   * @throws IllegalArgumentException if {@code fromSeq > toSeq} or {@code fromSeq < 0}
+   * @throws CorruptEntryException if a needed entry is corrupt
+   * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
+   */
+  Optional<byte[]> diff(String documentId, long fromSeq, long toSeq);
+
+  /**
+   * Returns the document's directory record, if any.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  Optional<DirectoryEntry> directoryEntry(String documentId);
+
+  /**
+   * Returns every directory record (listings, metrics). Documents whose record could not be written (directory full
+   * or recreated after corruption) are missing; {@link #documentIds()} is authoritative.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  List<DirectoryEntry> directory();
+
+  /**
+   * Lists the ids of all stored documents from RocksDB (one seek per document), in key order.
+   *
+   * @throws StorageException if RocksDB fails
+   * @throws IllegalStateException if the store is closed
+   */
+  List<String> documentIds();
+
+  /**
+   * Returns the document's raw stored entries (snapshots first, then the log), corrupt ones included with their
+   * problem: the {@code store dump} command.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  List<StoredEntry> entries(String documentId);
+
+  /**
+   * Verifies every stored entry (key framing, length, CRC32C) of every document: the {@code store check} command.
+   *
+   * @throws StorageException if RocksDB fails
+   * @throws IllegalStateException if the store is closed
+   */
+  CheckReport check();
+
+  /**
+   * Returns counters since open.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  StorageStats stats();
+
+  /**
+   * Closes the store: rejects new calls, commits every append already accepted, stops background compaction
+   * (a running one finishes), syncs the WAL, then closes RocksDB and the directory. Idempotent; thread-safe.
+   *
+   * @throws StorageException if closing a native resource failed (every resource is still closed)
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,521 @@
+package io.ysync.storage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link DocumentStorage} implementation: RocksDB log and snapshots, Chronicle Map directory, group committer
+ * thread and compaction thread.
+ *
+ * <p>Design note: resources are created in the order RocksDB, directory, committer thread, compaction thread, and
+ * closed in reverse. A read-write lock guards the lifecycle: every public call holds the read lock while it touches
+ * native objects, {@code close()} takes the write lock only to flip {@code closed}, so no call is inside RocksDB when
+ * it is closed and no append is enqueued after the committer drained. Per-document state lives in {@link DocState}
+ * (one map entry per document touched since open, about 200 bytes each).
+ */
+final class RocksDocumentStorage implements DocumentStorage {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDocumentStorage.class);
+  /** How long close waits for a running compaction. */
+  private static final long CLOSE_COMPACTION_WAIT_SECONDS = 60;
+
+  private final StorageConfig config;
+  private final RocksStore store;
+  private final DocumentDirectory directory;
+  private final LogReader reader;
+  private final Compactor compactor;
+  private final StateVectorIndex stateVectors;
+  private final GroupCommitter committer;
+  private final Thread committerThread;
+  private final ExecutorService compactionExecutor;
+  private final ConcurrentHashMap<String, DocState> states = new ConcurrentHashMap<>();
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed; // guarded by lifecycle
+
+  private final LongAdder appendsCommitted = new LongAdder();
+  private final LongAdder appendsFailed = new LongAdder();
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder compactions = new LongAdder();
+  private final LongAdder compactionFailures = new LongAdder();
+  private final LongAdder directoryFailures = new LongAdder();
+
+  RocksDocumentStorage(StorageConfig config) {
+    this.config = config;
+    this.store = new RocksStore(config.rocksDir(), config.blockCacheBytes(), config.writeBufferBytes());
+    try {
+      this.directory = DocumentDirectory.open(config.dataDir(), config.directoryCapacity(), directoryFailures);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw new StorageException(config.dataDir().toString(), null, "open directory", e.toString(), e);
+    }
+    this.reader = new LogReader(store);
+    this.compactor = new Compactor(store, reader, directory, config);
+    this.stateVectors = new StateVectorIndex(store, directory);
+    this.committer = new GroupCommitter(store, directory, config, this::maybeScheduleCompaction,
+        appendsCommitted, appendsFailed, batches);
+    this.committerThread = new Thread(committer, "ysync-storage-committer");
+    this.committerThread.setDaemon(true);
+    this.compactionExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "ysync-storage-compaction");
+          t.setDaemon(true);
+          return t;
+        });
+    this.committerThread.start();
+  }
+
+  private String name() {
+    return config.dataDir().toString();
+  }
+
+  private void lockOpen(String operation) {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw new IllegalStateException("storage " + name() + " is closed (" + operation + ")");
+    }
+  }
+
+  private void unlock() {
+    lifecycle.readLock().unlock();
+  }
+
+  private DocState state(String documentId) {
+    DocState existing = states.get(documentId);
+    if (existing != null) {
+      return existing;
+    }
+    byte[] prefix = Keys.prefix(documentId);
+    return states.computeIfAbsent(documentId, id -> {
+      DocState s = new DocState(id, prefix);
+      s.resetFrom(reader.scan(id, prefix));
+      return s;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Long> append(String documentId, byte[] update, String origin) {
+    return append(documentId, update, origin, null);
+  }
+
+  @Override
+  public CompletableFuture<Long> append(
+      String documentId, byte[] update, String origin, byte @Nullable [] stateVectorAfter) {
+    Objects.requireNonNull(documentId, "documentId");
+    Objects.requireNonNull(update, "update");
+    Objects.requireNonNull(origin, "origin");
+    byte[] originUtf8 = origin.getBytes(StandardCharsets.UTF_8);
+    if (originUtf8.length > MAX_ORIGIN_BYTES) {
+      throw new IllegalArgumentException(
+          String.format("origin has %d UTF-8 bytes, more than %d", originUtf8.length, MAX_ORIGIN_BYTES));
+    }
+    if (update.length > config.maxUpdateBytes()) {
+      throw new IllegalArgumentException(
+          String.format("update of %d bytes exceeds the limit of %d", update.length, config.maxUpdateBytes()));
+    }
+    byte[] sv = stateVectorAfter == null ? null : stateVectorAfter.clone();
+    lockOpen("append");
+    try {
+      DocState s = state(documentId);
+      s.appendLock.lock();
+      try {
+        long seq;
+        synchronized (s) {
+          if (s.failed) {
+            appendsFailed.increment();
+            return CompletableFuture.failedFuture(new StorageException(name(), documentId, "append",
+                "an earlier append of this document failed; load the document again", null));
+          }
+          if (s.assignedSeq >= Keys.MAX_SEQ) {
+            throw new StorageException(name(), documentId, "append", "sequence numbers exhausted", null);
+          }
+          seq = ++s.assignedSeq;
+        }
+        byte[] key = Keys.key(s.prefix, seq);
+        byte[] value = EntryCodec.encode(key, config.clock().millis(), originUtf8, update);
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        try {
+          committer.enqueue(new PendingAppend(s, seq, key, value, update.length, sv, future));
+        } catch (InterruptedException e) {
+          synchronized (s) {
+            s.assignedSeq--; // nobody assigned after us: we hold appendLock
+          }
+          Thread.currentThread().interrupt();
+          appendsFailed.increment();
+          return CompletableFuture.failedFuture(
+              new StorageException(name(), documentId, "append", "interrupted while queueing", e));
+        }
+        return future;
+      } finally {
+        s.appendLock.unlock();
+      }
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public StoredDocument load(String documentId) {
+    Objects.requireNonNull(documentId, "documentId");
+    byte[] prefix = Keys.prefix(documentId);
+    lockOpen("load");
+    try {
+      EntryCodec.Entry snapshot = reader.latestSnapshot(documentId, prefix, Keys.MAX_SEQ, "load");
+      long base = snapshot == null ? 0 : snapshot.seq();
+      List<EntryCodec.Entry> tail = reader.logRange(documentId, prefix, base, Keys.MAX_SEQ, "load");
+      List<byte[]> updates = new ArrayList<>(tail.size());
+      long bytes = 0;
+      for (EntryCodec.Entry e : tail) {
+        updates.add(e.payload());
+        bytes += EntryCodec.HEADER_BYTES + e.origin().getBytes(StandardCharsets.UTF_8).length + Integer.BYTES
+            + e.payload().length;
+      }
+      EntryCodec.Entry last = tail.isEmpty() ? snapshot : tail.get(tail.size() - 1);
+      long lastSeq = last == null ? 0 : last.seq();
+      DocState.Scan scan =
+          new DocState.Scan(lastSeq, last == null ? 0 : last.crc(), base, tail.size(), bytes);
+      DocState s = state(documentId);
+      synchronized (s) {
+        if (!s.hasPending()) {
+          s.resetFrom(scan);
+        }
+      }
+      touchDirectory(s);
+      return new StoredDocument(documentId, base, snapshot == null ? null : snapshot.payload(), updates, lastSeq);
+    } finally {
+      unlock();
+    }
+  }
+
+  private void touchDirectory(DocState s) {
+    DirectoryRecord record = directory.get(s.documentId);
+    if (record == null) {
+      record = DirectoryRecord.EMPTY;
+    }
+    synchronized (s) {
+      if (s.committedSeq == 0 && record == DirectoryRecord.EMPTY) {
+        return; // nothing stored: do not fill the directory with names of empty documents
+      }
+      record = record.withStats(s, config.clock().millis());
+    }
+    directory.put(s.documentId, record);
+  }
+
+  @Override
+  public Coverage coverage(String documentId, byte[] clientStateVector) {
+    Objects.requireNonNull(clientStateVector, "clientStateVector");
+    StateVectors.decode(clientStateVector); // validates before anything else
+    lockOpen("coverage");
+    try {
+      return stateVectors.coverage(state(documentId), clientStateVector);
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public Optional<byte[]> storedStateVector(String documentId) {
+    lockOpen("storedStateVector");
+    try {
+      return Optional.ofNullable(stateVectors.valid(state(documentId)));
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public void recordStateVector(String documentId, long seq, byte[] stateVector) {
+    byte[] sv = Objects.requireNonNull(stateVector, "stateVector").clone();
+    lockOpen("recordStateVector");
+    try {
+      stateVectors.record(state(documentId), seq, sv);
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Long> compact(String documentId) {
+    requireMerger();
+    lockOpen("compact");
+    try {
+      DocState s = state(documentId);
+      synchronized (s) {
+        s.compacting = true;
+      }
+      return submitCompaction(s, false);
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Called by the committer after each commit: schedules compaction when a threshold is passed. */
+  private void maybeScheduleCompaction(DocState s) {
+    if (config.merger() == null) {
+      return;
+    }
+    synchronized (s) {
+      if (s.compacting || s.compactionFailed || s.failed
+          || (s.logEntries < config.compactionEntries() && s.logBytes < config.compactionBytes())) {
+        return;
+      }
+      s.compacting = true;
+    }
+    submitCompaction(s, true);
+  }
+
+  private CompletableFuture<Long> submitCompaction(DocState s, boolean automatic) {
+    CompletableFuture<Long> future = new CompletableFuture<>();
+    try {
+      compactionExecutor.execute(new CompactionTask(s, automatic, future));
+    } catch (RejectedExecutionException e) {
+      synchronized (s) {
+        s.compacting = false;
+      }
+      future.completeExceptionally(new StorageException(name(), s.documentId, "compact", "store is closing", e));
+    }
+    return future;
+  }
+
+  /** A queued compaction; a named type so that close can fail the futures of the ones it drops. */
+  private final class CompactionTask implements Runnable {
+    final DocState state;
+    final boolean automatic;
+    final CompletableFuture<Long> future;
+
+    CompactionTask(DocState state, boolean automatic, CompletableFuture<Long> future) {
+      this.state = state;
+      this.automatic = automatic;
+      this.future = future;
+    }
+
+    @Override
+    public void run() {
+      runCompaction(state, automatic, future);
+    }
+  }
+
+  private void runCompaction(DocState s, boolean automatic, CompletableFuture<Long> future) {
+    try {
+      long seq = compactor.compact(s);
+      compactions.increment();
+      future.complete(seq);
+    } catch (RuntimeException e) {
+      compactionFailures.increment();
+      if (automatic) {
+        synchronized (s) {
+          s.compactionFailed = true;
+        }
+      }
+      LOG.warn("compaction failed: {}", e.getMessage());
+      future.completeExceptionally(e);
+    } finally {
+      synchronized (s) {
+        s.compacting = false;
+      }
+    }
+  }
+
+  private UpdateMerger requireMerger() {
+    UpdateMerger merger = config.merger();
+    if (merger == null) {
+      throw new IllegalStateException("no UpdateMerger configured: compaction and history merges are unavailable");
+    }
+    return merger;
+  }
+
+  @Override
+  public List<Version> versions(String documentId) {
+    byte[] prefix = Keys.prefix(documentId);
+    lockOpen("versions");
+    try {
+      return reader.versions(documentId, prefix);
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public Optional<byte[]> stateAt(String documentId, long seq) {
+    UpdateMerger merger = requireMerger();
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq must not be negative: " + seq);
+    }
+    byte[] prefix = Keys.prefix(documentId);
+    lockOpen("stateAt");
+    try {
+      EntryCodec.Entry base = reader.latestSnapshot(documentId, prefix, seq, "stateAt");
+      long baseSeq = base == null ? 0 : base.seq();
+      List<EntryCodec.Entry> tail = reader.logRange(documentId, prefix, baseSeq, seq, "stateAt");
+      if (tail.size() != seq - baseSeq) {
+        return Optional.empty();
+      }
+      List<byte[]> inputs = new ArrayList<>(tail.size() + 1);
+      if (base != null) {
+        inputs.add(base.payload());
+      }
+      tail.forEach(e -> inputs.add(e.payload()));
+      return Optional.of(merge(merger, inputs, documentId, "stateAt"));
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public Optional<byte[]> diff(String documentId, long fromSeq, long toSeq) {
+    UpdateMerger merger = requireMerger();
+    if (fromSeq < 0 || fromSeq > toSeq) {
+      throw new IllegalArgumentException("need 0 <= fromSeq <= toSeq, got " + fromSeq + ", " + toSeq);
+    }
+    byte[] prefix = Keys.prefix(documentId);
+    lockOpen("diff");
+    try {
+      List<EntryCodec.Entry> range = reader.logRange(documentId, prefix, fromSeq, toSeq, "diff");
+      if (range.size() != toSeq - fromSeq) {
+        return Optional.empty();
+      }
+      return Optional.of(merge(merger, range.stream().map(EntryCodec.Entry::payload).toList(), documentId, "diff"));
+    } finally {
+      unlock();
+    }
+  }
+
+  private byte[] merge(UpdateMerger merger, List<byte[]> inputs, String documentId, String operation) {
+    try {
+      return Objects.requireNonNull(merger.merge(inputs), "merger returned null");
+    } catch (RuntimeException e) {
+      throw new StorageException(name(), documentId, operation, "merge failed: " + e, e);
+    }
+  }
+
+  @Override
+  public Optional<DirectoryEntry> directoryEntry(String documentId) {
+    Objects.requireNonNull(documentId, "documentId");
+    lockOpen("directoryEntry");
+    try {
+      DirectoryRecord record = directory.get(documentId);
+      return record == null ? Optional.empty() : Optional.of(record.toEntry(documentId));
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public List<DirectoryEntry> directory() {
+    lockOpen("directory");
+    try {
+      return directory.entries();
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public List<String> documentIds() {
+    lockOpen("documentIds");
+    try {
+      return reader.documentIds();
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public List<StoredEntry> entries(String documentId) {
+    byte[] prefix = Keys.prefix(documentId);
+    lockOpen("entries");
+    try {
+      return reader.entries(documentId, prefix);
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public CheckReport check() {
+    lockOpen("check");
+    try {
+      return reader.check();
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public StorageStats stats() {
+    lockOpen("stats");
+    try {
+      return new StorageStats(appendsCommitted.sum(), appendsFailed.sum(), batches.sum(), committer.pending(),
+          compactions.sum(), compactionFailures.sum(), directoryFailures.sum());
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Test access to the native store (corruption tests write raw values). */
+  RocksStore rocksStore() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+    committer.stop();
+    boolean interrupted = false;
+    while (committerThread.isAlive()) {
+      try {
+        committerThread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    for (Runnable dropped : compactionExecutor.shutdownNow()) {
+      if (dropped instanceof CompactionTask task) {
+        task.future.completeExceptionally(
+            new StorageException(name(), task.state.documentId, "compact", "store closed before it ran", null));
+      }
+    }
+    try {
+      if (!compactionExecutor.awaitTermination(CLOSE_COMPACTION_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.warn("compaction still running after {} s; closing anyway", CLOSE_COMPACTION_WAIT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    try {
+      directory.close();
+      store.syncWal();
+    } catch (RocksDBException e) {
+      LOG.error("{}", store.translate(e, null, "sync WAL on close").getMessage());
+    } finally {
+      store.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

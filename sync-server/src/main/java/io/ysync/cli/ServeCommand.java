@@ -1,0 +1,170 @@
+package io.ysync.cli;
+
+import io.ysync.server.AuthMode;
+import io.ysync.server.RateLimitAction;
+import io.ysync.server.ServerConfig;
+import io.ysync.server.SyncServer;
+import io.ysync.server.TransportKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ysync serve}: runs the y-websocket compatible sync server until SIGTERM/SIGINT.
+ *
+ * <p>Every option can also be given as an environment variable ({@code YSYNC_<NAME>}, shown in {@code --help}).
+ * Without any JWT key the server runs in an explicit development mode: authentication is off and it binds to
+ * loopback only, unless {@code --insecure-no-auth} is given.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the y-websocket compatible sync server (ws://host:port/<room>).")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--host", defaultValue = "${env:YSYNC_HOST:-127.0.0.1}",
+      description = "Address to bind (env YSYNC_HOST, default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${env:YSYNC_PORT:-1234}",
+      description = "TCP port, 0 = any free port (env YSYNC_PORT, default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = "${env:YSYNC_DATA_DIR:-./data}",
+      description = "Directory for persistent documents (env YSYNC_DATA_DIR, default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--redis-url", defaultValue = "${env:YSYNC_REDIS_URL:-}",
+      description = "Redis URL for scale-out; empty = off (env YSYNC_REDIS_URL).")
+  String redisUrl;
+
+  @Option(names = "--path-prefix", defaultValue = "${env:YSYNC_PATH_PREFIX:-/}",
+      description = "URL path prefix in front of the room name (env YSYNC_PATH_PREFIX, default ${DEFAULT-VALUE}).")
+  String pathPrefix;
+
+  @Option(names = "--auth", defaultValue = "${env:YSYNC_AUTH:-auto}",
+      description = "Authentication: auto (jwt when a key is configured, else dev mode), jwt, off "
+          + "(env YSYNC_AUTH, default ${DEFAULT-VALUE}).")
+  String auth;
+
+  @Option(names = "--jwt-secret", defaultValue = "${env:YSYNC_JWT_SECRET:-}",
+      description = "HS256 shared secret (env YSYNC_JWT_SECRET).")
+  String jwtSecret;
+
+  @Option(names = "--jwt-public-key", defaultValue = "${env:YSYNC_JWT_PUBLIC_KEY:-}",
+      description = "PEM file with an RSA (RS256) or EC P-256 (ES256) public key (env YSYNC_JWT_PUBLIC_KEY).")
+  String jwtPublicKey;
+
+  @Option(names = "--insecure-no-auth", defaultValue = "${env:YSYNC_INSECURE_NO_AUTH:-false}",
+      description = "Allow auth off on a non-loopback address (env YSYNC_INSECURE_NO_AUTH).")
+  boolean insecureNoAuth;
+
+  @Option(names = "--max-frame-bytes", defaultValue = "${env:YSYNC_MAX_FRAME_BYTES:-16777216}",
+      description = "Largest WebSocket message accepted, else close 1009 (default ${DEFAULT-VALUE}).")
+  int maxFrameBytes;
+
+  @Option(names = "--max-doc-bytes", defaultValue = "${env:YSYNC_MAX_DOC_BYTES:-268435456}",
+      description = "Largest document (encoded state) accepted, else close 1009 (default ${DEFAULT-VALUE}).")
+  long maxDocBytes;
+
+  @Option(names = "--rate-limit", defaultValue = "${env:YSYNC_RATE_LIMIT:-500}",
+      description = "Messages per second per connection, 0 = unlimited (default ${DEFAULT-VALUE}).")
+  double rateLimit;
+
+  @Option(names = "--rate-burst", defaultValue = "${env:YSYNC_RATE_BURST:-1000}",
+      description = "Token bucket size per connection (default ${DEFAULT-VALUE}).")
+  int rateBurst;
+
+  @Option(names = "--rate-limit-action", defaultValue = "${env:YSYNC_RATE_LIMIT_ACTION:-close}",
+      description = "close (1008) or drop (counted) when over the rate limit (default ${DEFAULT-VALUE}).")
+  String rateLimitAction;
+
+  @Option(names = "--max-connections-per-ip", defaultValue = "${env:YSYNC_MAX_CONNECTIONS_PER_IP:-1000}",
+      description = "Concurrent connections per client IP, 0 = unlimited (default ${DEFAULT-VALUE}).")
+  int maxConnectionsPerIp;
+
+  @Option(names = "--handshake-timeout", defaultValue = "${env:YSYNC_HANDSHAKE_TIMEOUT:-PT10S}",
+      description = "Time allowed for the HTTP request/upgrade (ISO-8601, default ${DEFAULT-VALUE}).")
+  Duration handshakeTimeout;
+
+  @Option(names = "--idle-timeout", defaultValue = "${env:YSYNC_IDLE_TIMEOUT:-PT10M}",
+      description = "Close WebSocket connections without any inbound data for this long (default ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--ping-interval", defaultValue = "${env:YSYNC_PING_INTERVAL:-PT30S}",
+      description = "Ping interval; a connection that misses a pong is terminated (default ${DEFAULT-VALUE}).")
+  Duration pingInterval;
+
+  @Option(names = "--room-grace", defaultValue = "${env:YSYNC_ROOM_GRACE:-PT30S}",
+      description = "Keep an empty room loaded this long before unloading it (default ${DEFAULT-VALUE}).")
+  Duration roomGrace;
+
+  @Option(names = "--drain-time", defaultValue = "${env:YSYNC_DRAIN_TIME:-PT10S}",
+      description = "Graceful shutdown budget on SIGTERM (default ${DEFAULT-VALUE}).")
+  Duration drainTime;
+
+  @Option(names = "--write-buffer-high", defaultValue = "${env:YSYNC_WRITE_BUFFER_HIGH:-1048576}",
+      description = "Outbound bytes queued per connection before it counts as slow (default ${DEFAULT-VALUE}).")
+  int writeBufferHigh;
+
+  @Option(names = "--slow-consumer-timeout", defaultValue = "${env:YSYNC_SLOW_CONSUMER_TIMEOUT:-PT5S}",
+      description = "Disconnect a connection that stays unwritable this long (default ${DEFAULT-VALUE}).")
+  Duration slowConsumerTimeout;
+
+  @Option(names = "--transport", defaultValue = "${env:YSYNC_TRANSPORT:-auto}",
+      description = "auto, io_uring, epoll or nio (default ${DEFAULT-VALUE}).")
+  String transport;
+
+  @Option(names = "--io-threads", defaultValue = "${env:YSYNC_IO_THREADS:-0}",
+      description = "Event loop threads, 0 = number of cores (default ${DEFAULT-VALUE}).")
+  int ioThreads;
+
+  @Option(names = "--log-level", defaultValue = "${env:YSYNC_LOG_LEVEL:-info}",
+      description = "trace, debug, info, warn or error (default ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    // slf4j-simple reads its level once, when the first logger is created: set it before anything logs.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel.toLowerCase(java.util.Locale.ROOT));
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    ServerConfig config;
+    try {
+      config = toConfig();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
+    try (SyncServer server = SyncServer.start(config)) {
+      server.awaitShutdownSignal();
+    }
+    return 0;
+  }
+
+  /** Builds the validated server configuration from the parsed options. */
+  public ServerConfig toConfig() {
+    AuthMode mode = switch (auth.toLowerCase(java.util.Locale.ROOT)) {
+      case "off", "none", "dev" -> AuthMode.OFF;
+      case "jwt", "on" -> AuthMode.JWT;
+      case "auto" -> jwtSecret.isBlank() && jwtPublicKey.isBlank() ? AuthMode.OFF : AuthMode.JWT;
+      default -> throw new IllegalArgumentException("--auth must be auto, jwt or off, not " + auth);
+    };
+    return ServerConfig.builder()
+        .host(host).port(port).dataDir(dataDir).redisUrl(redisUrl.isBlank() ? null : redisUrl)
+        .pathPrefix(pathPrefix)
+        .authMode(mode).jwtSecret(jwtSecret.isBlank() ? null : jwtSecret)
+        .jwtPublicKeyPem(jwtPublicKey.isBlank() ? null : Path.of(jwtPublicKey))
+        .insecureNoAuth(insecureNoAuth)
+        .maxFrameBytes(maxFrameBytes).maxDocumentBytes(maxDocBytes)
+        .rateLimitPerSecond(rateLimit).rateBurst(rateBurst).rateLimitAction(RateLimitAction.parse(rateLimitAction))
+        .maxConnectionsPerIp(maxConnectionsPerIp)
+        .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout).pingInterval(pingInterval)
+        .roomGrace(roomGrace).drainTime(drainTime)
+        .writeBufferHighWaterMark(writeBufferHigh).slowConsumerTimeout(slowConsumerTimeout)
+        .transport(TransportKind.parse(transport)).ioThreads(ioThreads)
+        .build();
+  }
+}

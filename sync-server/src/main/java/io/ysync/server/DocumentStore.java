@@ -1,0 +1,26 @@
+package io.ysync.server;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where rooms keep their documents. A room calls {@link #load} once when it is created, {@link #append} for every
+ * update its document emitted (the echo to clients goes out when the returned stage completes: an acknowledged
+ * update is durable), and {@link #flush} with the full state when it unloads or the server stops.
+ *
+ * <p>Implementations must be thread-safe; stages of one document must complete in call order.
+ */
+public interface DocumentStore extends AutoCloseable {
+
+  /** The updates to apply, in order, to rebuild the document; empty for a new document. */
+  CompletionStage<List<byte[]>> load(String document);
+
+  /** Appends one V1 update to the document's log. */
+  CompletionStage<Void> append(String document, byte[] update);
+
+  /** Replaces the document's log by one V1 update holding its full state (compaction). */
+  CompletionStage<Void> flush(String document, byte[] state);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,158 @@
+package io.ysync.server;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The server's counters, rendered in the Prometheus text format (version 0.0.4). Lock-free; thread-safe.
+ */
+public final class Metrics {
+
+  /** Message kinds counted separately. */
+  public enum MessageKind {
+    SYNC_STEP1, SYNC_STEP2, UPDATE, AWARENESS, AUTH, QUERY_AWARENESS;
+
+    final String label = name().toLowerCase(Locale.ROOT);
+  }
+
+  private static final double[] LATENCY_BUCKETS = {
+      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+
+  final AtomicLong connections = new AtomicLong();
+  final LongAdder connectionsTotal = new LongAdder();
+  private final LongAdder[] messagesIn = adders(MessageKind.values().length);
+  private final LongAdder[] bytesIn = adders(MessageKind.values().length);
+  private final LongAdder[] messagesOut = adders(MessageKind.values().length);
+  private final LongAdder[] bytesOut = adders(MessageKind.values().length);
+  private final LongAdder[] latencyBuckets = adders(LATENCY_BUCKETS.length);
+  private final LongAdder latencyCount = new LongAdder();
+  private final DoubleAdder latencySum = new DoubleAdder();
+  final LongAdder authFailures = new LongAdder();
+  final LongAdder rateLimitedFrames = new LongAdder();
+  final LongAdder slowConsumerDisconnects = new LongAdder();
+  final LongAdder protocolErrors = new LongAdder();
+  final LongAdder rejectedConnections = new LongAdder();
+  final LongAdder readOnlyRejections = new LongAdder();
+  final LongAdder httpRequests = new LongAdder();
+  private volatile LongSupplier rooms = () -> 0;
+  private volatile LongSupplier loadedDocuments = () -> 0;
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
+  void bindRooms(LongSupplier rooms, LongSupplier loadedDocuments) {
+    this.rooms = rooms;
+    this.loadedDocuments = loadedDocuments;
+  }
+
+  void messageIn(MessageKind kind, int bytes) {
+    messagesIn[kind.ordinal()].increment();
+    bytesIn[kind.ordinal()].add(bytes);
+  }
+
+  void messageOut(MessageKind kind, int bytes, int count) {
+    messagesOut[kind.ordinal()].add(count);
+    bytesOut[kind.ordinal()].add((long) bytes * count);
+  }
+
+  void observeApplyNanos(long nanos) {
+    double seconds = nanos / 1e9;
+    for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+      if (seconds <= LATENCY_BUCKETS[i]) {
+        latencyBuckets[i].increment();
+        break;
+      }
+    }
+    latencyCount.increment();
+    latencySum.add(seconds);
+  }
+
+  /** Messages received of a kind (tests, diagnostics). */
+  public long messagesIn(MessageKind kind) {
+    return messagesIn[kind.ordinal()].sum();
+  }
+
+  /** Messages sent of a kind (each recipient counts). */
+  public long messagesOut(MessageKind kind) {
+    return messagesOut[kind.ordinal()].sum();
+  }
+
+  /** Frames dropped or refused because of the rate limit. */
+  public long rateLimitedFrames() {
+    return rateLimitedFrames.sum();
+  }
+
+  /** Failed authentications. */
+  public long authFailures() {
+    return authFailures.sum();
+  }
+
+  /** Open WebSocket connections. */
+  public long connections() {
+    return connections.get();
+  }
+
+  /** Renders every metric in the Prometheus text format. */
+  public String render() {
+    StringBuilder sb = new StringBuilder(4096);
+    gauge(sb, "ysync_connections", "Open WebSocket connections.", connections.get());
+    counter(sb, "ysync_connections_total", "WebSocket connections accepted.", connectionsTotal.sum());
+    gauge(sb, "ysync_rooms", "Rooms in memory (loading, active or unloading).", rooms.getAsLong());
+    gauge(sb, "ysync_loaded_documents", "Documents loaded in memory.", loadedDocuments.getAsLong());
+    byKind(sb, "ysync_messages_in_total", "Messages received, by type.", messagesIn);
+    byKind(sb, "ysync_bytes_in_total", "Message bytes received, by type.", bytesIn);
+    byKind(sb, "ysync_messages_out_total", "Messages sent (per recipient), by type.", messagesOut);
+    byKind(sb, "ysync_bytes_out_total", "Message bytes sent (per recipient), by type.", bytesOut);
+    sb.append("# HELP ysync_update_apply_seconds Time to apply an update to a document.\n");
+    sb.append("# TYPE ysync_update_apply_seconds histogram\n");
+    long cumulative = 0;
+    for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+      cumulative += latencyBuckets[i].sum();
+      sb.append("ysync_update_apply_seconds_bucket{le=\"").append(LATENCY_BUCKETS[i]).append("\"} ")
+          .append(cumulative).append('\n');
+    }
+    long count = latencyCount.sum();
+    sb.append("ysync_update_apply_seconds_bucket{le=\"+Inf\"} ").append(count).append('\n');
+    sb.append("ysync_update_apply_seconds_sum ").append(latencySum.sum()).append('\n');
+    sb.append("ysync_update_apply_seconds_count ").append(count).append('\n');
+    counter(sb, "ysync_auth_failures_total", "Requests refused for a missing, invalid or expired token.",
+        authFailures.sum());
+    counter(sb, "ysync_rate_limited_frames_total", "Frames over a connection's rate limit.", rateLimitedFrames.sum());
+    counter(sb, "ysync_slow_consumer_disconnects_total", "Connections closed for not reading fast enough.",
+        slowConsumerDisconnects.sum());
+    counter(sb, "ysync_protocol_errors_total", "Connections closed for malformed messages.", protocolErrors.sum());
+    counter(sb, "ysync_rejected_connections_total", "Connections refused by the per-IP limit.",
+        rejectedConnections.sum());
+    counter(sb, "ysync_read_only_rejections_total", "Updates refused from read-only connections.",
+        readOnlyRejections.sum());
+    counter(sb, "ysync_http_requests_total", "HTTP requests (API, health, metrics).", httpRequests.sum());
+    return sb.toString();
+  }
+
+  private static void gauge(StringBuilder sb, String name, String help, long value) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void counter(StringBuilder sb, String name, String help, long value) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void byKind(StringBuilder sb, String name, String help, LongAdder[] values) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(" counter\n");
+    for (MessageKind k : MessageKind.values()) {
+      sb.append(name).append("{type=\"").append(k.label).append("\"} ").append(values[k.ordinal()].sum())
+          .append('\n');
+    }
+  }
+}

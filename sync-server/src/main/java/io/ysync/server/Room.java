@@ -1,0 +1,425 @@
+package io.ysync.server;
+
+import io.netty.buffer.ByteBuf;
+import io.ysync.proto.Awareness;
+import io.ysync.proto.AwarenessChange;
+import io.ysync.proto.AwarenessUpdate;
+import io.ysync.proto.MessageType;
+import io.ysync.proto.ProtocolException;
+import io.ysync.proto.YMessage;
+import io.ysync.proto.pb.Envelope;
+import io.ysync.proto.pb.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One document and its connections.
+ *
+ * <p>Design note: everything a room owns (document engine, awareness, connection list, size estimate) is touched
+ * only by its {@link SerialExecutor}; event loops only decode frames and submit them. The life cycle (reference
+ * count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is guarded by the room's monitor and driven by
+ * {@link RoomRegistry}. Updates follow: apply -> store append -> (when the append completes) echo to every
+ * connection, the sender included -> publish on the bus. A room in UNLOADING never takes new connections: joiners
+ * wait for {@link #unloaded()} and load a fresh room from the store, which the unload flushed first.
+ */
+final class Room {
+  private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+  /** Origin of awareness changes that came from other instances (not published again). */
+  private static final String BUS_ORIGIN = "bus";
+  private static final long AWARENESS_CHECK_MILLIS = Awareness.OUTDATED_TIMEOUT_MILLIS / 10;
+
+  enum State { LOADING, ACTIVE, UNLOADING, CLOSED }
+
+  private final String name;
+  private final RoomContext ctx;
+  private final SerialExecutor executor;
+  private final CompletableFuture<Room> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
+
+  // guarded by this
+  private State state = State.LOADING;
+  private int refs;
+  private ScheduledFuture<?> unloadTimer;
+
+  // room executor only
+  private DocumentEngine engine;
+  private final Awareness awareness = new Awareness();
+  private final List<Connection> connections = new ArrayList<>();
+  private long approxBytes;
+  private ScheduledFuture<?> awarenessTimer;
+  private AutoCloseable busSubscription;
+
+  Room(String name, RoomContext ctx) {
+    this.name = name;
+    this.ctx = ctx;
+    this.executor = new SerialExecutor(ctx.pool());
+    awareness.onUpdate(this::onAwarenessUpdate);
+  }
+
+  String name() {
+    return name;
+  }
+
+  SerialExecutor executor() {
+    return executor;
+  }
+
+  CompletableFuture<Room> ready() {
+    return ready;
+  }
+
+  CompletableFuture<Void> unloaded() {
+    return unloaded;
+  }
+
+  synchronized boolean isLoaded() {
+    return state == State.ACTIVE;
+  }
+
+  /** Starts loading the document from the store. */
+  void load() {
+    ctx.store().load(name).whenComplete((updates, err) -> executor.execute(() -> {
+      if (err != null) {
+        LOG.error("event=room_load_failed room={}", name, err);
+        failLoad(err);
+        return;
+      }
+      try {
+        engine = ctx.engines().create(name);
+        for (byte[] u : updates) {
+          engine.applyUpdate(u);
+          approxBytes += u.length;
+        }
+      } catch (Exception e) {
+        LOG.error("event=room_load_failed room={}", name, e);
+        failLoad(e);
+        return;
+      }
+      busSubscription = ctx.bus().subscribe(name, env -> executor.execute(() -> onBusEnvelope(env)));
+      awarenessTimer = ctx.timer().scheduleAtFixedRate(() -> executor.execute(awareness::removeOutdated),
+          AWARENESS_CHECK_MILLIS, AWARENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+      synchronized (this) {
+        if (state == State.LOADING) {
+          state = State.ACTIVE;
+        }
+      }
+      LOG.debug("event=room_loaded room={} updates={} bytes={}", name, updates.size(), approxBytes);
+      ready.complete(this);
+    }));
+  }
+
+  private void failLoad(Throwable err) {
+    synchronized (this) {
+      state = State.CLOSED;
+    }
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+    ready.completeExceptionally(err);
+    unloaded.complete(null);
+  }
+
+  /** Takes a reference unless the room is unloading; cancels a pending unload. */
+  synchronized boolean tryRetain() {
+    if (state == State.UNLOADING || state == State.CLOSED) {
+      return false;
+    }
+    refs++;
+    if (unloadTimer != null) {
+      unloadTimer.cancel(false);
+      unloadTimer = null;
+    }
+    return true;
+  }
+
+  /** Drops a reference; the last one schedules the unload after the grace period. */
+  void release(RoomRegistry registry) {
+    synchronized (this) {
+      if (--refs > 0 || state != State.ACTIVE) {
+        return;
+      }
+      long grace = ctx.config().roomGrace().toMillis();
+      unloadTimer = ctx.timer().schedule(() -> tryUnload(registry), grace, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void tryUnload(RoomRegistry registry) {
+    synchronized (this) {
+      if (refs > 0 || state != State.ACTIVE) {
+        return;
+      }
+      state = State.UNLOADING;
+      unloadTimer = null;
+    }
+    executor.execute(() -> unload(registry));
+  }
+
+  private void unload(RoomRegistry registry) {
+    LOG.debug("event=room_unloading room={}", name);
+    flush().whenComplete((v, err) -> executor.execute(() -> {
+      if (err != null) {
+        LOG.error("event=room_flush_failed room={}", name, err);
+      }
+      closeResources();
+      synchronized (this) {
+        state = State.CLOSED;
+      }
+      registry.removed(this);
+      unloaded.complete(null);
+      LOG.debug("event=room_unloaded room={}", name);
+    }));
+  }
+
+  /** Writes the full state to the store (room executor). */
+  CompletionStage<Void> flush() {
+    if (engine == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    try {
+      return ctx.store().flush(name, engine.encodeStateAsUpdate(null));
+    } catch (DocumentEngine.MalformedUpdateException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void closeResources() {
+    if (awarenessTimer != null) {
+      awarenessTimer.cancel(false);
+    }
+    if (busSubscription != null) {
+      try {
+        busSubscription.close();
+      } catch (Exception e) {
+        LOG.warn("event=bus_unsubscribe_failed room={}", name, e);
+      }
+    }
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+  }
+
+  /** Shutdown: closes every connection with 1001 and flushes (room executor). */
+  CompletionStage<Void> shutdown() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    executor.execute(() -> {
+      for (Connection c : List.copyOf(connections)) {
+        c.close(CloseCodes.GOING_AWAY, "server shutting down");
+      }
+      flush().whenComplete((v, err) -> executor.execute(() -> {
+        closeResources();
+        synchronized (this) {
+          state = State.CLOSED;
+        }
+        unloaded.complete(null);
+        if (err != null) {
+          done.completeExceptionally(err);
+        } else {
+          done.complete(null);
+        }
+      }));
+    });
+    return done;
+  }
+
+  // ---- connection events (room executor) ----
+
+  void join(Connection c) {
+    if (!c.isOpen() || engine == null) {
+      return;
+    }
+    connections.add(c);
+    send(c, Metrics.MessageKind.SYNC_STEP1,
+        Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_1, engine.encodeStateVector()));
+    if (!awareness.states().isEmpty()) {
+      send(c, Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), awareness.encodeAll()));
+    }
+  }
+
+  void leave(Connection c) {
+    if (!connections.remove(c)) {
+      return;
+    }
+    if (!c.controlledClients.isEmpty()) {
+      awareness.removeStates(List.copyOf(c.controlledClients), null);
+    }
+  }
+
+  void onMessage(Connection c, YMessage message) {
+    if (engine == null) {
+      return;
+    }
+    switch (message) {
+      case YMessage.SyncStep1 m -> {
+        try {
+          byte[] diff = engine.encodeStateAsUpdate(m.stateVector());
+          send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, diff));
+        } catch (DocumentEngine.MalformedUpdateException e) {
+          c.fail(e);
+        }
+      }
+      case YMessage.SyncStep2 m -> applyFromClient(c, m.update());
+      case YMessage.SyncUpdate m -> applyFromClient(c, m.update());
+      case YMessage.Awareness m -> {
+        try {
+          AwarenessUpdate update = AwarenessUpdate.decode(m.update());
+          AwarenessValidation.validate(update);
+          awareness.apply(update, c);
+        } catch (ProtocolException e) {
+          c.fail(e);
+        }
+      }
+      case YMessage.QueryAwareness m ->
+          send(c, Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), awareness.encodeAll()));
+      case YMessage.PermissionDenied m -> LOG.debug("event=client_permission_denied conn={} reason={}", c.id(),
+          m.reason());
+    }
+  }
+
+  private void applyFromClient(Connection c, byte[] update) {
+    if (c.readOnly()) {
+      ctx.metrics().readOnlyRejections.increment();
+      send(c, Metrics.MessageKind.AUTH,
+          Frames.permissionDenied(ctx.alloc(), "read-only access to '" + name + "': update not applied"));
+      return;
+    }
+    try {
+      apply(update);
+    } catch (DocumentEngine.MalformedUpdateException e) {
+      c.fail(e);
+    } catch (CloseConnectionException e) {
+      c.fail(e);
+    }
+  }
+
+  /**
+   * Applies an update and echoes what the document emitted once the store has it (room executor).
+   *
+   * @return completes when every emitted update is durable and was sent
+   */
+  CompletionStage<Void> apply(byte[] update) throws DocumentEngine.MalformedUpdateException {
+    return apply(update, true);
+  }
+
+  private CompletionStage<Void> apply(byte[] update, boolean publish) throws DocumentEngine.MalformedUpdateException {
+    if (approxBytes + update.length > ctx.config().maxDocumentBytes()) {
+      throw new CloseConnectionException(CloseCodes.MESSAGE_TOO_BIG,
+          "document '" + name + "' would exceed " + ctx.config().maxDocumentBytes() + " bytes");
+    }
+    long t0 = System.nanoTime();
+    List<byte[]> emitted = engine.applyUpdate(update);
+    ctx.metrics().observeApplyNanos(System.nanoTime() - t0);
+    if (emitted.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletionStage<Void> last = CompletableFuture.completedFuture(null);
+    for (byte[] u : emitted) {
+      approxBytes += u.length;
+      CompletableFuture<Void> appended = ctx.store().append(name, u).toCompletableFuture();
+      if (appended.isDone() && !appended.isCompletedExceptionally()) {
+        broadcastUpdate(u, publish);
+        last = appended;
+      } else {
+        last = appended.handleAsync((v, err) -> {
+          if (err != null) {
+            LOG.error("event=store_append_failed room={} bytes={}", name, u.length, err);
+            for (Connection c : List.copyOf(connections)) {
+              c.close(CloseCodes.INTERNAL_ERROR, "storage failure");
+            }
+            throw new IllegalStateException("store append failed for " + name, err);
+          }
+          broadcastUpdate(u, publish);
+          return null;
+        }, executor);
+      }
+    }
+    return last;
+  }
+
+  private void broadcastUpdate(byte[] update, boolean publish) {
+    if (!connections.isEmpty()) {
+      ByteBuf frame = Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, update);
+      broadcast(Metrics.MessageKind.UPDATE, frame);
+    }
+    if (publish) {
+      publish(Kind.KIND_UPDATE, update);
+    }
+  }
+
+  private void publish(Kind kind, byte[] payload) {
+    if (ctx.bus().distributed()) {
+      ctx.bus().publish(Envelope.newBuilder().setDocument(name).setOriginInstance(ctx.bus().instanceId())
+          .setKind(kind).setPayload(com.google.protobuf.ByteString.copyFrom(payload))
+          .setTimestampMillis(System.currentTimeMillis()).build());
+    }
+  }
+
+  private void onAwarenessUpdate(AwarenessChange change) {
+    if (change.origin() instanceof Connection c) {
+      c.controlledClients.addAll(change.added());
+      change.removed().forEach(c.controlledClients::remove);
+    }
+    boolean fromBus = BUS_ORIGIN.equals(change.origin());
+    if (connections.isEmpty() && (fromBus || !ctx.bus().distributed())) {
+      return;
+    }
+    byte[] update = awareness.encodeUpdate(change.all());
+    if (!connections.isEmpty()) {
+      broadcast(Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), update));
+    }
+    if (!fromBus) {
+      publish(Kind.KIND_AWARENESS, update);
+    }
+  }
+
+  private void onBusEnvelope(Envelope env) {
+    if (engine == null || env.getOriginInstance().equals(ctx.bus().instanceId())) {
+      return;
+    }
+    try {
+      switch (env.getKind()) {
+        case KIND_UPDATE -> apply(env.getPayload().toByteArray(), false);
+        case KIND_AWARENESS -> awareness.applyUpdate(env.getPayload().toByteArray(), BUS_ORIGIN);
+        default -> { }
+      }
+    } catch (Exception e) {
+      LOG.warn("event=bus_envelope_rejected room={} kind={}", name, env.getKind(), e);
+    }
+  }
+
+  /** Sends one frame to every connection; takes ownership of {@code frame}. */
+  private void broadcast(Metrics.MessageKind kind, ByteBuf frame) {
+    int n = connections.size();
+    ctx.metrics().messageOut(kind, frame.readableBytes(), n);
+    for (int i = 0; i < n; i++) {
+      connections.get(i).send(frame.retainedDuplicate());
+    }
+    frame.release();
+  }
+
+  private void send(Connection c, Metrics.MessageKind kind, ByteBuf frame) {
+    ctx.metrics().messageOut(kind, frame.readableBytes(), 1);
+    c.send(frame);
+  }
+
+  // ---- HTTP API (room executor) ----
+
+  byte[] encodeState(byte[] stateVector) throws DocumentEngine.MalformedUpdateException {
+    return engine.encodeStateAsUpdate(stateVector);
+  }
+
+  java.util.Map<String, Object> toJson(java.util.Map<String, DocumentEngine.RootKind> roots) {
+    return engine.toJson(roots);
+  }
+
+  int connectionCount() {
+    return connections.size();
+  }
+}

@@ -1,0 +1,19 @@
+package io.ysync.server;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every room shares: settings, the document engine factory, the store and bus seams, metrics, the pool its
+ * serial executors run on, a timer and the buffer allocator.
+ */
+record RoomContext(
+    ServerConfig config,
+    DocumentEngine.Factory engines,
+    DocumentStore store,
+    BroadcastBus bus,
+    Metrics metrics,
+    Executor pool,
+    ScheduledExecutorService timer,
+    ByteBufAllocator alloc) {}

@@ -1,0 +1,83 @@
+package io.ysync.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Creates rooms on first use and forgets them after they unloaded. Thread-safe.
+ *
+ * <p>{@link #acquire} either retains a loading/active room or, when it finds one that is unloading, waits until the
+ * unload (which flushes the document to the store) completed and creates a fresh room that loads from the store:
+ * a joiner never sees an empty document.
+ */
+final class RoomRegistry {
+  private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+  private final RoomContext ctx;
+  private volatile boolean closed;
+
+  RoomRegistry(RoomContext ctx) {
+    this.ctx = ctx;
+    ctx.metrics().bindRooms(rooms::size, () -> rooms.values().stream().filter(Room::isLoaded).count());
+  }
+
+  /** Retains the named room; the stage completes once its document is loaded. Pair with {@link #release}. */
+  CompletionStage<Room> acquire(String name) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("server is shutting down"));
+    }
+    while (true) {
+      boolean[] created = {false};
+      Room room = rooms.computeIfAbsent(name, n -> {
+        created[0] = true;
+        return new Room(n, ctx);
+      });
+      if (room.tryRetain()) {
+        if (created[0]) {
+          room.load();
+        }
+        return room.ready().whenComplete((r, err) -> {
+          if (err != null) {
+            rooms.remove(name, room);
+          }
+        });
+      }
+      // unloading: wait for it, then load a fresh room from the store
+      return room.unloaded().thenCompose(v -> {
+        rooms.remove(name, room);
+        return acquire(name);
+      });
+    }
+  }
+
+  /** Drops a reference taken by {@link #acquire}. */
+  void release(Room room) {
+    room.release(this);
+  }
+
+  void removed(Room room) {
+    rooms.remove(room.name(), room);
+  }
+
+  /** Room count (tests, metrics). */
+  int size() {
+    return rooms.size();
+  }
+
+  /** The room if it is in memory (tests). */
+  Room peek(String name) {
+    return rooms.get(name);
+  }
+
+  /** Refuses new rooms, closes every connection with 1001 and flushes every document. */
+  CompletableFuture<Void> shutdown() {
+    closed = true;
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Room r : rooms.values()) {
+      all.add(r.shutdown().toCompletableFuture());
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+}

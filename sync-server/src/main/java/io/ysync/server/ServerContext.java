@@ -1,0 +1,18 @@
+package io.ysync.server;
+
+import io.netty.util.AttributeKey;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** What the handlers of every channel share. */
+record ServerContext(ServerConfig config, RoomRegistry registry, Metrics metrics, Authenticator authenticator,
+    AtomicBoolean draining) {
+
+  /** The room a WebSocket channel was upgraded for. */
+  static final AttributeKey<String> ROOM = AttributeKey.valueOf("ysync.room");
+  /** The principal of a WebSocket channel. */
+  static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("ysync.principal");
+  /** Set once the channel speaks WebSocket (close frames instead of HTTP errors). */
+  static final AttributeKey<Boolean> WEBSOCKET = AttributeKey.valueOf("ysync.websocket");
+  /** Set once a close was initiated (one close per channel). */
+  static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("ysync.closing");
+}

@@ -1,0 +1,209 @@
+package io.ysync.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync server: owns the event loops, the room pool and timer, the registry, store and bus; closes them in
+ * reverse order. {@link #close()} is the graceful shutdown: stop accepting, mark not ready, close every client with
+ * 1001, flush every room, all within the drain time. Thread-safe.
+ */
+public final class SyncServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
+
+  private final ServerConfig config;
+  private final Metrics metrics = new Metrics();
+  private final DocumentStore store;
+  private final BroadcastBus bus;
+  private final ExecutorService roomPool;
+  private final ScheduledExecutorService timer;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final RoomRegistry registry;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Channel serverChannel;
+  private final String transportName;
+
+  private SyncServer(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store, BroadcastBus bus)
+      throws Exception {
+    this.config = config;
+    this.store = store;
+    this.bus = bus;
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.roomPool = Executors.newFixedThreadPool(Math.max(2, cores), daemonThreads("ysync-room"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("ysync-timer"));
+    Transports transport = Transports.select(config.transport());
+    this.transportName = transport.name();
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads() == 0 ? cores : config.ioThreads(),
+        transport.ioHandlerFactory());
+    RoomContext roomContext = new RoomContext(config, engines, store, bus, metrics, roomPool, timer,
+        PooledByteBufAllocator.DEFAULT);
+    this.registry = new RoomRegistry(roomContext);
+    Authenticator authenticator = new Authenticator(config.authMode(),
+        config.authMode() == AuthMode.JWT ? JwtVerifier.fromConfig(config) : null, metrics);
+    ServerContext server = new ServerContext(config, registry, metrics, authenticator, draining);
+    ServerBootstrap b = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(config.writeBufferHighWaterMark() / 2, config.writeBufferHighWaterMark()))
+        .childHandler(new ServerInitializer(server));
+    try {
+      this.serverChannel = b.bind(config.host(), config.port()).sync().channel();
+    } catch (Exception e) {
+      shutdownResources();
+      throw e;
+    }
+  }
+
+  /** Starts a server with the CRDT engine, an in-memory store and the local bus. */
+  public static SyncServer start(ServerConfig config) throws Exception {
+    return start(config, DefaultEngines.factory(), new InMemoryDocumentStore(), new LocalBroadcastBus());
+  }
+
+  /** Starts a server with the given seams; the server owns (and closes) the store and the bus. */
+  public static SyncServer start(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store,
+      BroadcastBus bus) throws Exception {
+    SyncServer s = new SyncServer(config, engines, store, bus);
+    s.logStart();
+    return s;
+  }
+
+  private void logStart() {
+    StringBuilder sb = new StringBuilder("ysync sync server configuration:");
+    for (Map.Entry<String, Object> e : config.describe().entrySet()) {
+      sb.append("\n  ").append(e.getKey()).append(" = ").append(e.getValue());
+    }
+    LOG.info(sb.toString());
+    if (config.authMode() == AuthMode.OFF) {
+      LOG.warn("event=dev_mode authentication is OFF: every client may read and write every document{}",
+          config.bindsLoopback() ? " (bound to loopback only)" : " and the server is reachable from the network "
+              + "(--insecure-no-auth)");
+    }
+    LOG.info("event=listening address=ws://{}:{}{}<room> transport={}", config.host(), port(), config.pathPrefix(),
+        transportName);
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The server's metrics. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  RoomRegistry registry() {
+    return registry;
+  }
+
+  /** Blocks until SIGTERM/SIGINT (a JVM shutdown hook) has drained the server, or {@link #close()} ran. */
+  public void awaitShutdownSignal() throws InterruptedException {
+    Thread hook = new Thread(this::close, "ysync-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    terminated.await();
+  }
+
+  /** Graceful shutdown within the drain time; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      try {
+        terminated.await(config.drainTime().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    long deadline = System.nanoTime() + config.drainTime().toNanos();
+    LOG.info("event=shutdown_started drain={}", config.drainTime());
+    draining.set(true);
+    try {
+      serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+      try {
+        registry.shutdown().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("event=shutdown_flush_incomplete error={}", e.toString());
+      }
+      // clients answer the 1001 close frames; give them until the deadline
+      while (metrics.connections() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      shutdownResources(deadline);
+      LOG.info("event=shutdown_complete");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      terminated.countDown();
+    }
+  }
+
+  private static long remainingMillis(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  }
+
+  private void shutdownResources() {
+    shutdownResources(System.nanoTime() + config.drainTime().toNanos());
+  }
+
+  private void shutdownResources(long deadline) {
+    // workers get a short quiet period so the close frames written above go out
+    var workers = workerGroup.shutdownGracefully(100, Math.min(remainingMillis(deadline), 2000),
+        TimeUnit.MILLISECONDS);
+    var boss = bossGroup.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS);
+    workers.awaitUninterruptibly(remainingMillis(deadline) + 2000);
+    boss.awaitUninterruptibly(1000);
+    timer.shutdownNow();
+    roomPool.shutdown();
+    try {
+      roomPool.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    roomPool.shutdownNow();
+    try {
+      bus.close();
+    } catch (Exception e) {
+      LOG.warn("event=bus_close_failed", e);
+    }
+    try {
+      store.close();
+    } catch (Exception e) {
+      LOG.warn("event=store_close_failed", e);
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

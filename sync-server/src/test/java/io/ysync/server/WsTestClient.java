@@ -1,0 +1,86 @@
+package io.ysync.server;
+
+import io.ysync.proto.YMessage;
+import io.ysync.proto.YMessageCodec;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A JDK WebSocket client that queues decoded messages and records the close code. */
+final class WsTestClient implements WebSocket.Listener, AutoCloseable {
+  final BlockingQueue<YMessage> messages = new LinkedBlockingQueue<>();
+  final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  WebSocket ws;
+
+  static WsTestClient connect(int port, String pathAndQuery) throws Exception {
+    WsTestClient c = new WsTestClient();
+    c.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + pathAndQuery), c).get(10, TimeUnit.SECONDS);
+    return c;
+  }
+
+  YMessage next() throws Exception {
+    YMessage m = messages.poll(10, TimeUnit.SECONDS);
+    if (m == null) {
+      throw new AssertionError("no message within 10 s");
+    }
+    return m;
+  }
+
+  void send(YMessage m) throws Exception {
+    sendRaw(YMessageCodec.encode(m));
+  }
+
+  void sendRaw(byte[] frame) throws Exception {
+    ws.sendBinary(ByteBuffer.wrap(frame), true).get(10, TimeUnit.SECONDS);
+  }
+
+  int awaitClose() throws Exception {
+    return closeCode.get(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+    byte[] b = new byte[data.remaining()];
+    data.get(b);
+    partial.writeBytes(b);
+    if (last) {
+      try {
+        messages.add(YMessageCodec.decode(partial.toByteArray()));
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      } finally {
+        partial.reset();
+      }
+    }
+    webSocket.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    closeCode.complete(statusCode);
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket webSocket, Throwable error) {
+    closeCode.completeExceptionally(error);
+  }
+
+  @Override
+  public void close() {
+    if (ws != null) {
+      ws.abort();
+    }
+  }
+}
