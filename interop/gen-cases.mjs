@@ -289,11 +289,16 @@ const deliveryOrder = (rng, n) => {
   return order
 }
 
+/** applies updates[i].v1 in `order` to a fresh replica; counts the steps after which structs were pending */
 const replay = (updates, order, gc) => {
   const replica = new Y.Doc({ gc })
   replica.clientID = REPLICA_CLIENT_ID
-  for (const i of order) Y.applyUpdate(replica, updates[i].v1)
-  return replica
+  let pendingSteps = 0
+  for (const i of order) {
+    Y.applyUpdate(replica, updates[i].v1)
+    if (isPending(replica)) pendingSteps++
+  }
+  return { replica, pendingSteps }
 }
 
 /** JSON with object keys sorted (Y.Map key order depends on the order a replica integrated the keys) */
@@ -371,18 +376,19 @@ const generateCase = (seed, opsTarget) => {
   if (updates.some(u => u.v2 === null)) throw new Error(`seed ${seed}: an update without its V2 twin`)
 
   let order = null
-  let replica = null
+  let result = null
   let rejected = 0
   for (let attempt = 0; attempt < 10 && order === null; attempt++) {
     const candidate = deliveryOrder(rng, updates.length)
-    const doc = replay(updates, candidate, gc)
-    if (!isPending(doc) && sameState(doc, peers[0].doc)) { order = candidate; replica = doc } else rejected++
+    const r = replay(updates, candidate, gc)
+    if (!isPending(r.replica) && sameState(r.replica, peers[0].doc)) { order = candidate; result = r } else rejected++
   }
   if (order === null) {
     order = updates.map((_, i) => i)
-    replica = replay(updates, order, gc)
-    if (isPending(replica) || !sameState(replica, peers[0].doc)) return null
+    result = replay(updates, order, gc)
+    if (isPending(result.replica) || !sameState(result.replica, peers[0].doc)) return null
   }
+  const replica = result.replica
   return {
     id: `gen-${String(seed).padStart(6, '0')}`,
     seed,
@@ -396,7 +402,7 @@ const generateCase = (seed, opsTarget) => {
       stateV1: b64(Y.encodeStateAsUpdate(replica)),
       stateV2: b64(Y.encodeStateAsUpdateV2(replica))
     },
-    info: { ops, updates: updates.length, rejectedDeliveryOrders: rejected }
+    info: { ops, updates: updates.length, rejectedDeliveryOrders: rejected, replicaPendingSteps: result.pendingSteps }
   }
 }
 

@@ -26,6 +26,10 @@ find_jdk() {
   JAVA_HOME=$(ysync_find_jdk) || die "a JDK 21 or newer is required"
   export JAVA_HOME
   export PATH="$JAVA_HOME/bin:$PATH"
+  # Maven's own libraries use sun.misc.Unsafe: keep JDK 24+ from warning about it.
+  if [ "$(ysync_jdk_major "$JAVA_HOME")" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
   command -v mvn >/dev/null 2>&1 || die "Maven 3.8.7+ is required (Debian: apt-get install maven)"
 }
 
@@ -74,7 +78,7 @@ conformance() {
   fi
   step "conformance checker ($CONFORMANCE_CHECKS) against ./ysync doc"
   # The jar was built by verify; the launcher rebuilds only if sources changed since.
-  ./ysync doc --help >/dev/null
+  ./ysync doc --help >/dev/null || return 1
   node "$shared/conformance/checker/check.mjs" --cases "$shared/conformance/yjs" --cli './ysync doc' \
     --batch --batch-cases "$CONFORMANCE_BATCH_CASES" --checks "$CONFORMANCE_CHECKS"
 }

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * <p>System properties: {@code ysync.trace} (see {@link Trace#load(String)}), {@code ysync.report.warmup} (untimed
  * runs of every measurement first, default 5), {@code ysync.report.runs} (timed runs, default 5; the median and the
  * minimum are printed). Heap figures are {@code MemoryMXBean} heap usage after repeated {@code System.gc()} with the
- * document reachable minus the same without it; they are only meaningful with a stop-the-world collector such as
+ * document reachable minus the same without it (minimum of three); they are only meaningful with a stop-the-world collector such as
  * {@code -XX:+UseParallelGC}. The last line is the result as one JSON object ({@code RESULT {...}}) for
  * {@code bench/js/compare.mjs}.
  */
@@ -97,13 +97,20 @@ public final class TraceReport {
     return new double[] {ms[runs / 2], ms[0]};
   }
 
-  /** Heap retained by the result of {@code f}: used heap after GC with the result alive minus before. */
+  /**
+   * Heap retained by the result of {@code f}: used heap after GC with the result alive minus before; the minimum of
+   * three measurements (the first one can include lazily initialised JDK state).
+   */
   static long retained(Supplier<?> f) throws InterruptedException {
-    long before = usedAfterGc();
-    Object keep = f.get();
-    long after = usedAfterGc();
-    Reference.reachabilityFence(keep);
-    return after - before;
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      long before = usedAfterGc();
+      Object keep = f.get();
+      long after = usedAfterGc();
+      Reference.reachabilityFence(keep);
+      min = Math.min(min, after - before);
+    }
+    return min;
   }
 
   private static long usedAfterGc() throws InterruptedException {

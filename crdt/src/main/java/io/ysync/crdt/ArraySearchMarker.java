@@ -6,6 +6,10 @@ import java.util.ArrayList;
 // Port of ArraySearchMarker / findMarker / updateMarkerChanges, yjs src/types/AbstractType.js v13.6.33
 final class ArraySearchMarker {
   static final int MAX_SEARCH_MARKER = 80;
+  /**
+   * Global as in Yjs. Only used to pick the least recently used marker; a lost update under concurrent use of
+   * different docs on different threads is harmless.
+   */
   private static long globalSearchMarkerTimestamp = 0;
 
   Item p;

@@ -447,7 +447,14 @@ final class DocFreeUpdates {
     LazyStructReader lazyDecoder = yDecoder.reader(updateDecoder, update, false);
     LazyStructWriter lazyWriter = new LazyStructWriter(updateEncoder);
     for (AbstractStruct curr = lazyDecoder.curr; curr != null; curr = lazyDecoder.next()) {
-      lazyWriter.write(curr, 0);
+      try {
+        lazyWriter.write(curr, 0);
+      } catch (RuntimeException e) {
+        // V2 -> V1: a JSON/embed/format value read with readAny that JSON.stringify cannot write (a BigInt,
+        // undefined). Yjs throws a TypeError here.
+        throw new DecodeException("struct " + curr.id + " cannot be written in the target format: " + e.getMessage(),
+            updateDecoder.restDecoder().position(), e);
+      }
     }
     lazyWriter.finish();
     DeleteSet ds = DeleteSet.read(updateDecoder);

@@ -283,7 +283,6 @@ final class Encoding {
       encoder.restEncoder().writeVarUint(structs.size() - first);
       encoder.writeClient(client);
       encoder.restEncoder().writeVarUint(clock);
-      AbstractStruct firstStruct = structs.get(first);
       long prevEnd = clock;
       for (int i = first; i < structs.size(); i++) {
         AbstractStruct s = structs.get(i);
@@ -291,7 +290,6 @@ final class Encoding {
         s.write(encoder, offset);
         prevEnd = s.clockEnd();
       }
-      assert firstStruct != null;
     }
     DeleteSet ds = DeleteSet.createFromStructStore(store);
     if (store.pendingDs != null) {

@@ -2,7 +2,6 @@ package io.ysync.crdt;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +18,7 @@ final class StructStore {
   /** Returns the states as a map client to next expected clock. */
   // Port of getStateVector, yjs src/utils/StructStore.js v13.6.33
   Map<Long, Long> getStateVector() {
-    Map<Long, Long> sm = new LinkedHashMap<>();
+    Map<Long, Long> sm = new HashMap<>(Math.max(4, clients.size() * 2));
     for (Map.Entry<Long, ArrayList<AbstractStruct>> e : clients.entrySet()) {
       ArrayList<AbstractStruct> structs = e.getValue();
       AbstractStruct struct = structs.get(structs.size() - 1);

@@ -387,7 +387,9 @@ final class TextFormatting {
   // Port of deleteText, yjs src/types/YText.js v13.6.33
   static ItemTextListPosition deleteText(Transaction transaction, ItemTextListPosition currPos, int length) {
     int startLength = length;
-    LinkedHashMap<String, Object> startAttrs = new LinkedHashMap<>(currPos.currentAttributes);
+    // only read by cleanupFormattingGap: no copy needed when empty
+    Map<String, Object> startAttrs = currPos.currentAttributes.isEmpty() ? Map.of()
+        : new LinkedHashMap<>(currPos.currentAttributes);
     Item start = currPos.right;
     while (length > 0 && currPos.right != null) {
       Item r = currPos.right;

@@ -1,4 +1,4 @@
-// NOTE(H2→H3): YText must provide (package-private is fine):
+// NOTE(H2→H3) (done, H3's YText provides these): YText must provide (package-private is fine):
 //   static void cleanupYTextAfterTransaction(Transaction transaction)   -- called from TransactionCleanup exactly
 //       where yjs Transaction.js calls it (after afterTransaction observers, if transaction._needFormattingCleanup)
 //   boolean _hasFormatting;                                               -- set by ContentFormat#integrate

@@ -26,12 +26,15 @@ import org.jspecify.annotations.Nullable;
 final class UpdateIntegration {
   private UpdateIntegration() {}
 
-  /** Decodes the update completely, then integrates it in one transaction. */
+  /**
+   * Decodes the update completely, then integrates it in one transaction.
+   *
+   * @param maxStructs upper bound for the number of structs the update may declare (hostile counts are rejected
+   *     before anything is allocated for them)
+   */
   // Port of readUpdateV2, yjs src/utils/encoding.js v13.6.33
-  static void readUpdate(Doc doc, UpdateDecoder decoder, int updateLength, @Nullable Object origin)
+  static void readUpdate(Doc doc, UpdateDecoder decoder, long maxStructs, @Nullable Object origin)
       throws DecodeException {
-    // a struct needs at least one byte in V1; V2 can repeat RLE runs, so allow generous headroom
-    long maxStructs = 16L * updateLength + 1024;
     Map<Long, ArrayList<AbstractStruct>> refs = Encoding.readClientsStructRefs(decoder, maxStructs);
     DeleteSet ds = DeleteSet.read(decoder);
     TransactionCleanup.transact(doc, transaction -> {

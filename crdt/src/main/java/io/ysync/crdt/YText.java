@@ -2,6 +2,7 @@
 // it delegates to TextFormatting. ContentFormat#integrate sets YText._hasFormatting.
 package io.ysync.crdt;
 
+import io.ysync.crdt.codec.Undefined;
 import io.ysync.crdt.codec.UpdateDecoder;
 import io.ysync.crdt.codec.UpdateEncoder;
 import java.util.ArrayList;
@@ -9,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,12 +23,15 @@ import org.jspecify.annotations.Nullable;
  * canonical array-index keys ascending first, then insertion order; we apply the same reordering to the given
  * map's iteration order, so pass a {@code LinkedHashMap} when the order matters for byte-identical updates).
  *
- * <p>A detached text (not yet inserted into a document) buffers all edits and replays them on integration.
+ * <p>A detached text (not yet inserted into a document) buffers all edits and replays them on integration. Like
+ * its {@link Doc}, a text is not thread-safe.
  */
 // Port of YText, yjs src/types/YText.js v13.6.33
 public class YText extends AbstractType {
   /** Pending operations while detached; null once integrated. */
   private @Nullable ArrayList<Runnable> _pending;
+  /** The constructor's initial content: the first pending operation (kept apart to not leak {@code this}). */
+  private @Nullable String _initialString;
   /** Whether this text contains formatting attributes. Updated when a format item is integrated. */
   boolean _hasFormatting = false;
 
@@ -38,7 +44,7 @@ public class YText extends AbstractType {
   /** Creates a detached text whose content will be {@code string} once it is integrated. */
   public YText(String string) {
     this();
-    _pending.add(() -> insert(0, string));
+    _initialString = string;
   }
 
   /** Number of UTF-16 code units of content (embeds and nested types count 1); 0 while detached. */
@@ -54,11 +60,17 @@ public class YText extends AbstractType {
     if (pending != null) {
       // Yjs logs (console.error) and swallows failures of the replayed operations
       try {
+        String initial = _initialString;
+        _initialString = null;
+        if (initial != null) {
+          insert(0, initial);
+        }
         for (Runnable f : pending) {
           f.run();
         }
       } catch (RuntimeException e) {
-        System.err.println(e);
+        System.getLogger(YText.class.getName())
+            .log(System.Logger.Level.ERROR, "replaying edits of a detached YText failed", e);
       }
     }
   }
@@ -158,20 +170,56 @@ public class YText extends AbstractType {
 
   /**
    * The content as a Quill delta: one insert op per run of text with equal attributes and one per embed or
-   * nested type; {@code attributes} is null for unformatted runs. The snapshot variant of Yjs
-   * ({@code toDelta(snapshot, prevSnapshot, computeYChange)}) is not available until snapshots are ported.
+   * nested type; {@code attributes} is null for unformatted runs.
+   *
+   * <p>Yjs's snapshot variant {@code toDelta(snapshot, prevSnapshot, computeYChange)} is not public yet because
+   * snapshots are not ported; the algorithm is ready in {@link #toDelta(Predicate, Predicate, BiFunction)}, which
+   * the snapshot API will call once {@code Snapshot} exists.
    */
-  // Port of YText#toDelta (without snapshots), yjs src/types/YText.js v13.6.33
+  // Port of YText#toDelta, yjs src/types/YText.js v13.6.33
   public List<YDelta> toDelta() {
+    return toDelta(null, null, null);
+  }
+
+  /**
+   * The snapshot-aware delta of Yjs's {@code toDelta(snapshot, prevSnapshot, computeYChange)}: {@code snapshot} /
+   * {@code prevSnapshot} are Yjs's {@code isVisible(item, snapshot)} for the two snapshots (null = undefined, i.e.
+   * the current state). Items visible only in one of them get a {@code ychange} attribute ({@code computeYChange}
+   * or {@code {type: 'removed' | 'added'}}). As in Yjs, the caller must have split the structs affected by the
+   * snapshots ({@code splitSnapshotAffectedStructs}) inside a transaction first.
+   */
+  // Port of YText#toDelta, yjs src/types/YText.js v13.6.33
+  List<YDelta> toDelta(@Nullable Predicate<Item> snapshot, @Nullable Predicate<Item> prevSnapshot,
+      @Nullable BiFunction<String, Id, Object> computeYChange) {
     ArrayList<YDelta> ops = new ArrayList<>();
     LinkedHashMap<String, Object> currentAttributes = new LinkedHashMap<>();
     StringBuilder str = new StringBuilder();
     for (Item n = _start; n != null; n = n.right) {
-      if (n.isDeleted()) {
+      boolean inSnapshot = snapshot == null ? !n.isDeleted() : snapshot.test(n);
+      if (!inSnapshot && (prevSnapshot == null || !prevSnapshot.test(n))) {
         continue;
       }
       switch (n.content) {
-        case ContentString cs -> str.append(cs.str);
+        case ContentString cs -> {
+          // (also without snapshots, Yjs ends a "ychange" format at every string item)
+          Object cur = currentAttributes.isEmpty() ? Undefined.INSTANCE
+              : TextFormatting.getOrUndefined(currentAttributes, "ychange");
+          if (snapshot != null && !inSnapshot) {
+            if (!isYChange(cur, n, "removed")) {
+              packStr(ops, str, currentAttributes);
+              currentAttributes.put("ychange", yChange(computeYChange, "removed", n.id));
+            }
+          } else if (prevSnapshot != null && !prevSnapshot.test(n)) {
+            if (!isYChange(cur, n, "added")) {
+              packStr(ops, str, currentAttributes);
+              currentAttributes.put("ychange", yChange(computeYChange, "added", n.id));
+            }
+          } else if (cur != Undefined.INSTANCE) {
+            packStr(ops, str, currentAttributes);
+            currentAttributes.remove("ychange");
+          }
+          str.append(cs.str);
+        }
         case ContentType ct -> {
           packStr(ops, str, currentAttributes);
           ops.add(YDelta.insert(ct.type, currentAttributes.isEmpty() ? null : attributesCopy(currentAttributes)));
@@ -181,14 +229,26 @@ public class YText extends AbstractType {
           ops.add(YDelta.insert(ce.embed, currentAttributes.isEmpty() ? null : attributesCopy(currentAttributes)));
         }
         case ContentFormat cf -> {
-          packStr(ops, str, currentAttributes);
-          TextFormatting.updateCurrentAttributes(currentAttributes, cf);
+          if (inSnapshot) {
+            packStr(ops, str, currentAttributes);
+            TextFormatting.updateCurrentAttributes(currentAttributes, cf);
+          }
         }
         default -> { }
       }
     }
     packStr(ops, str, currentAttributes);
     return ops;
+  }
+
+  /** Yjs: {@code cur !== undefined && cur.user === n.id.client && cur.type === type}. */
+  private static boolean isYChange(@Nullable Object cur, Item n, String type) {
+    return cur instanceof Map<?, ?> m && JsValues.strictEquals(m.get("user"), n.id.client())
+        && type.equals(m.get("type"));
+  }
+
+  private static Object yChange(@Nullable BiFunction<String, Id, Object> computeYChange, String type, Id id) {
+    return computeYChange != null ? computeYChange.apply(type, id) : Map.of("type", type);
   }
 
   private static void packStr(List<YDelta> ops, StringBuilder str, Map<String, Object> currentAttributes) {
@@ -212,8 +272,7 @@ public class YText extends AbstractType {
   /**
    * Inserts {@code text} at {@code index} with exactly {@code attributes} (attributes active at the position but
    * missing here are ended); with {@code attributes == null} the text takes over the formatting at {@code index}.
-   *
-   * @throws IndexOutOfBoundsException if {@code index} is greater than the length
+   * As in Yjs, an index beyond the end inserts at the end.
    */
   // Port of YText#insert, yjs src/types/YText.js v13.6.33
   public void insert(int index, String text, @Nullable Map<String, ?> attributes) {

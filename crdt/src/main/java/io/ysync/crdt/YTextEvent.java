@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 // Port of YTextEvent, yjs src/types/YText.js v13.6.33
 public class YTextEvent extends YEvent {
   private boolean childListChanged = false;
-  private final Set<String> keysChanged = new LinkedHashSet<>();
+  /** Changed type-level attributes; allocated lazily (most text events change no attribute). */
+  private @Nullable Set<String> keysChanged;
 
   YTextEvent(YText ytext, Transaction transaction, Set<String> subs) {
     super(ytext, transaction);
@@ -26,6 +27,9 @@ public class YTextEvent extends YEvent {
       if (sub == null) {
         childListChanged = true;
       } else {
+        if (keysChanged == null) {
+          keysChanged = new LinkedHashSet<>();
+        }
         keysChanged.add(sub);
       }
     }
@@ -38,7 +42,7 @@ public class YTextEvent extends YEvent {
 
   /** The type-level attributes ({@link YText#setAttribute}) that changed. */
   public Set<String> keysChanged() {
-    return Collections.unmodifiableSet(keysChanged);
+    return keysChanged == null ? Set.of() : Collections.unmodifiableSet(keysChanged);
   }
 
   /** Changed keys and the text delta; {@code added}/{@code deleted} item sets are empty, as in Yjs. */

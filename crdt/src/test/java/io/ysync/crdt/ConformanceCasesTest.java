@@ -101,6 +101,8 @@ class ConformanceCasesTest {
     // depend on H3 (YText / YXmlFragment)
     tests.add(check(id, "jsonText", () -> assertEquals(expected.get("json").get("text").asText(),
         doc(holder).getText("text").toString())));
+    tests.add(check(id, "jsonTextDelta", () -> assertJsonEquals(expected.get("json").get("textDelta"),
+        deltaNode(doc(holder).getText("text").toDelta()))));
     tests.add(check(id, "jsonXml", () -> assertEquals(expected.get("json").get("xml").asText(),
         doc(holder).getXmlFragment("xml").toString())));
     return DynamicContainer.dynamicContainer(id, tests);
@@ -172,6 +174,25 @@ class ConformanceCasesTest {
       return toNode(t.toJSON());
     }
     return f.textNode(String.valueOf(v));
+  }
+
+  static JsonNode deltaNode(List<YDelta> delta) {
+    var a = JsonNodeFactory.instance.arrayNode();
+    for (YDelta d : delta) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      if (d.insert() != null) {
+        o.set("insert", toNode(d.insert()));
+      } else if (d.retain() > 0) {
+        o.put("retain", d.retain());
+      } else {
+        o.put("delete", d.delete());
+      }
+      if (d.attributes() != null && !d.attributes().isEmpty()) {
+        o.set("attributes", toNode(d.attributes()));
+      }
+      a.add(o);
+    }
+    return a;
   }
 
   static void assertJsonEquals(JsonNode expected, JsonNode actual) {

@@ -26,10 +26,12 @@ import org.quicktheories.impl.Constraint;
  *
  * <p>Examples per property: {@code -Dysync.properties.examples=N} (default {@value #DEFAULT_EXAMPLES}); seed:
  * {@code -Dysync.properties.seed=S}; shrink cycles: {@code -Dysync.properties.shrinks=N}. A failure prints the
- * shrunk schedule as executed, e.g. {@code r1: text.insert(3,"ab"); deliver m2 (from r1) -> r3; ...}.
+ * shrunk schedule as executed, e.g. {@code r1: text.insert(3,"ab"); deliver m2 (from r1) -> r3; ...}, and writes it as
+ * JSON for {@code node bench/js/replay-schedule.mjs FILE}, which replays it with the real yjs and compares each
+ * replica's state with Java's. {@code -Dysync.properties.dump=true} writes every schedule (differential testing).
  */
 class ConvergencePropertyTest {
-  static final int DEFAULT_EXAMPLES = 60;
+  static final int DEFAULT_EXAMPLES = 150;
   /** Origin of remote updates; updates of transactions with this origin are not captured. */
   static final Object REMOTE = "remote";
   /** Rounds of the final all-pairs state-vector sync. */
@@ -54,6 +56,11 @@ class ConvergencePropertyTest {
     theory(DEFAULT_EXAMPLES).forAll(schedules(false, 40)).checkAssert(Schedule::runAndAssertConvergence);
   }
 
+  @Test
+  void replicasConvergeExchangingV2Updates() {
+    theory(DEFAULT_EXAMPLES / 2).forAll(schedules(true, true, 40)).checkAssert(Schedule::runAndAssertConvergence);
+  }
+
   /** One step of a schedule; parameters are raw draws interpreted modulo the current state when executed. */
   record Op(int kind, int replica, int target, int action, int p1, int p2, int value) {
     /** A step that does nothing (the shrink target, so that shrinking removes steps from the middle). */
@@ -70,6 +77,11 @@ class ConvergencePropertyTest {
 
   /** Random schedules of {@code 1..maxOps} steps on 3-6 replicas. Shrinks towards fewer, simpler edit steps. */
   static Gen<Schedule> schedules(boolean gc, int maxOps) {
+    return schedules(gc, false, maxOps);
+  }
+
+  /** Like {@link #schedules(boolean, int)}; {@code v2}: replicas exchange V2 instead of V1 updates. */
+  static Gen<Schedule> schedules(boolean gc, boolean v2, int maxOps) {
     return in -> {
       int replicas = (int) in.next(Constraint.between(3, 6));
       int n = (int) in.next(Constraint.between(1, maxOps));
@@ -80,7 +92,7 @@ class ConvergencePropertyTest {
             (int) in.next(Constraint.between(0, 40)), (int) in.next(Constraint.between(0, 40)),
             (int) in.next(Constraint.between(0, 29))));
       }
-      return new Schedule(replicas, gc, ops, in.next(Constraint.between(0, 1 << 20)));
+      return new Schedule(replicas, gc, v2, ops, in.next(Constraint.between(0, 1 << 20)));
     };
   }
 
@@ -94,22 +106,30 @@ class ConvergencePropertyTest {
     boolean online = true;
     final Set<Integer> received = new HashSet<>();
 
-    Replica(int index, boolean gc, List<Msg> net) {
+    final boolean v2;
+
+    Replica(int index, boolean gc, boolean v2, List<Msg> net) {
       this.index = index;
+      this.v2 = v2;
       this.doc = new Doc(DocOptions.defaults().withClientId(index + 1).withGc(gc));
       TypeEditsPropertyTest.createRoots(doc);
-      doc.onUpdate((update, origin, txn) -> {
+      UpdateListener capture = (update, origin, txn) -> {
         if (origin != REMOTE) {
           Msg m = new Msg(net.size(), index, update);
           net.add(m);
           received.add(m.id());
         }
-      });
+      };
+      if (v2) {
+        doc.onUpdateV2(capture);
+      } else {
+        doc.onUpdate(capture);
+      }
     }
 
     void receive(Msg m) {
       received.add(m.id());
-      apply(doc, m.bytes(), "m" + m.id() + " -> r" + (index + 1));
+      apply(doc, m.bytes(), v2, "m" + m.id() + " -> r" + (index + 1));
     }
 
     @Override
@@ -120,7 +140,16 @@ class ConvergencePropertyTest {
 
   /** Applies a valid V1 update; a {@link DecodeException} is a test failure. */
   static void apply(Doc doc, byte[] update, String what) {
+    apply(doc, update, false, what);
+  }
+
+  /** Applies a valid V1 or V2 update; a {@link DecodeException} is a test failure. */
+  static void apply(Doc doc, byte[] update, boolean v2, String what) {
     try {
+      if (v2) {
+        Updates.applyUpdateV2(doc, update, REMOTE);
+        return;
+      }
       Updates.applyUpdate(doc, update, REMOTE);
     } catch (DecodeException e) {
       throw new AssertionError("valid update rejected (" + what + "): " + e.getMessage(), e);
@@ -134,6 +163,7 @@ class ConvergencePropertyTest {
   static final class Schedule {
     final int replicaCount;
     final boolean gc;
+    final boolean v2;
     final List<Op> ops;
     final long seed;
     List<String> executed;
@@ -141,7 +171,8 @@ class ConvergencePropertyTest {
     List<Replica> replicas;
     List<Msg> net;
 
-    Schedule(int replicaCount, boolean gc, List<Op> ops, long seed) {
+    Schedule(int replicaCount, boolean gc, boolean v2, List<Op> ops, long seed) {
+      this.v2 = v2;
       this.replicaCount = replicaCount;
       this.gc = gc;
       this.ops = ops;
@@ -155,7 +186,7 @@ class ConvergencePropertyTest {
       net = new ArrayList<>();
       replicas = new ArrayList<>();
       for (int i = 0; i < replicaCount; i++) {
-        replicas.add(new Replica(i, gc, net));
+        replicas.add(new Replica(i, gc, v2, net));
       }
       for (Op op : ops) {
         try {
@@ -230,7 +261,7 @@ class ConvergencePropertyTest {
             executed.add(d + " (dropped, offline)");
           } else {
             log(d, Map.of("sync", other.index, "to", r.index));
-            apply(r.doc, diff(other.doc, r.doc), d);
+            apply(r.doc, diff(other.doc, r.doc, v2), v2, d);
           }
         }
       }
@@ -267,7 +298,7 @@ class ConvergencePropertyTest {
         for (Replica from : replicas) {
           for (Replica to : replicas) {
             if (from != to) {
-              apply(to.doc, diff(from.doc, to.doc), "full sync " + from + " -> " + to);
+              apply(to.doc, diff(from.doc, to.doc, v2), v2, "full sync " + from + " -> " + to);
             }
           }
         }
@@ -278,6 +309,9 @@ class ConvergencePropertyTest {
       run();
       deliverAll();
       fullSync();
+      if (Boolean.getBoolean("ysync.properties.dump")) {
+        replayHint(); // differential runs against yjs: every schedule is written for bench/js/replay-schedule.mjs
+      }
       assertConverged(replicas.stream().map(r -> r.doc).toList(), () -> this + replayHint());
     }
 
@@ -292,6 +326,7 @@ class ConvergencePropertyTest {
       Map<String, Object> json = new java.util.LinkedHashMap<>();
       json.put("replicas", replicaCount);
       json.put("gc", gc);
+      json.put("v2", v2);
       json.put("steps", steps);
       json.put("javaStates", replicas.stream()
           .map(r -> java.util.Base64.getEncoder().encodeToString(Updates.encodeStateAsUpdate(r.doc))).toList());
@@ -310,7 +345,7 @@ class ConvergencePropertyTest {
     @Override
     public String toString() {
       StringBuilder sb = new StringBuilder("\n" + replicaCount + " replicas (client ids 1.." + replicaCount + "), gc "
-          + (gc ? "on" : "off") + ":\n");
+          + (gc ? "on" : "off") + (v2 ? ", V2 updates" : "") + ":\n");
       List<?> shown = executed != null ? executed : ops;
       for (int i = 0; i < shown.size(); i++) {
         sb.append(String.format("  %3d. %s%n", i + 1, shown.get(i)));
@@ -320,9 +355,10 @@ class ConvergencePropertyTest {
   }
 
   /** The update {@code from} has and {@code to} misses ({@code encodeStateAsUpdate} with {@code to}'s vector). */
-  static byte[] diff(Doc from, Doc to) {
+  static byte[] diff(Doc from, Doc to, boolean v2) {
     try {
-      return Updates.encodeStateAsUpdate(from, Updates.encodeStateVector(to));
+      byte[] sv = Updates.encodeStateVector(to);
+      return v2 ? Updates.encodeStateAsUpdateV2(from, sv) : Updates.encodeStateAsUpdate(from, sv);
     } catch (DecodeException e) {
       throw new AssertionError("own state vector rejected", e);
     }

@@ -348,6 +348,15 @@ class DocFreeUpdatesTest {
   }
 
   @Test
+  void v2EmbedThatJsonCannotHold_failsV1ConversionWithDecodeException() throws DecodeException {
+    // Yjs: text.insertEmbed(0, {n: 5n}); V2 stores embeds with writeAny, V1 with JSON.stringify (Yjs throws a
+    // TypeError "Do not know how to serialize a BigInt")
+    byte[] v2 = Base64.getDecoder().decode("AAABAwAAAQUDAXQBAQEAAAEBAHYBAW56AAAAAAAAAAUA");
+    assertThrows(DecodeException.class, () -> DocFreeUpdates.convertUpdateFormatV2ToV1(v2));
+    assertArrayEquals(v2, DocFreeUpdates.mergeUpdatesV2(List.of(v2, v2)));
+  }
+
+  @Test
   void mergeOfNoUpdates_isTheEmptyUpdate() throws DecodeException {
     assertArrayEquals(new byte[] {0, 0}, DocFreeUpdates.mergeUpdates(List.of()));
   }

@@ -97,4 +97,37 @@ class YEventTest {
     Updates.applyUpdate(b, Updates.encodeStateAsUpdate(a), "remote");
     assertEquals(List.of(false), locals);
   }
+
+  @Test
+  void onUpdateV2_localTransaction_emitsV2UpdateThatReproducesState() throws Exception {
+    Doc d = doc(1);
+    List<byte[]> v1 = new ArrayList<>();
+    List<byte[]> v2 = new ArrayList<>();
+    d.onUpdate((u, o, t) -> v1.add(u));
+    d.onUpdateV2((u, o, t) -> v2.add(u));
+    d.getMap("m").set("k", List.of(1, "x"));
+    d.getArray("a").insert(0, List.of(1, 2, 3));
+    d.getArray("a").delete(1, 1);
+    Doc a = doc(2);
+    Doc b = doc(3);
+    for (byte[] u : v1) {
+      Updates.applyUpdate(a, u);
+    }
+    for (byte[] u : v2) {
+      Updates.applyUpdateV2(b, u);
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(Updates.encodeStateAsUpdate(d), Updates.encodeStateAsUpdate(a));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(Updates.encodeStateAsUpdate(d), Updates.encodeStateAsUpdate(b));
+  }
+
+  @Test
+  void afterTransaction_remoteUpdate_originPassedThrough() throws Exception {
+    Doc a = doc(1);
+    a.getMap("m").set("k", 1);
+    Doc b = doc(2);
+    List<Object> origins = new ArrayList<>();
+    b.onAfterTransaction(t -> origins.add(t.origin()));
+    Updates.applyUpdate(b, Updates.encodeStateAsUpdate(a), "net");
+    assertEquals(List.of("net"), origins);
+  }
 }

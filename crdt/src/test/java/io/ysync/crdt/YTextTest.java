@@ -448,4 +448,143 @@ class YTextTest {
     Map<String, Object> expected = new LinkedHashMap<>();
     assertEquals(expected, t.getAttributes());
   }
+
+  @Test
+  void toDelta_ychangeFormatAttribute_isDroppedOnStringsAsInYjs() {
+    // Expected delta computed with yjs 13.6.33 in node (same operations)
+    YText t = new Doc().getText("t");
+    t.insert(0, "abc", attrs("{ ychange: { type: 'x' }, bold: true }"));
+    t.insertEmbed(3, attrs("{ e: 1 }"), attrs("{ ychange: 'q' }"));
+    t.insert(4, "de", attrs("{ ychange: 'q' }"));
+    assertDelta("[{ insert: 'abc', attributes: { bold: true } }, { insert: { e: 1 }, attributes: { ychange: 'q' } },"
+        + " { insert: 'de' }]", t.toDelta());
+  }
+
+  @Test
+  void applyDelta_sanitizeFlagAndRetainPastEnd_behaveAsYjs() {
+    // Expected strings / deltas computed with yjs 13.6.33 in node (same operations)
+    Doc d = new Doc();
+    YText t = d.getText("t");
+    t.applyDelta(delta("[{ insert: 'ab\\n' }]"), false);
+    YText t2 = d.getText("t2");
+    t2.applyDelta(delta("[{ insert: 'ab\\n' }]"));
+    YText t3 = d.getText("t3");
+    t3.insert(0, "z");
+    t3.applyDelta(delta("[{ insert: 'ab\\n' }]"), false);
+    assertEquals(List.of("ab", "ab\n", "ab\nz"), List.of(t.toString(), t2.toString(), t3.toString()));
+    YText t4 = d.getText("t4");
+    t4.insert(0, "ab");
+    t4.format(1, 4, attrs("{ bold: true }"));
+    assertDelta("[{ insert: 'a' }, { insert: 'b\\n\\n\\n', attributes: { bold: true } }]", t4.toDelta());
+    YText t5 = d.getText("t5");
+    t5.insert(0, "ab");
+    t5.applyDelta(delta("[{ retain: 4, attributes: { i: true } }]"));
+    assertDelta("[{ insert: 'ab\\n\\n', attributes: { i: true } }]", t5.toDelta());
+  }
+
+  private static JsonNode deltaBugs() throws Exception {
+    try (var in = YTextTest.class.getResourceAsStream("ytext/delta-bugs.json")) {
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
+  private static YText replayDeltas(JsonNode deltas) {
+    YText ytext = new Doc().getText("");
+    for (JsonNode d : deltas) {
+      ytext.applyDelta(delta(d.toString()));
+    }
+    return ytext;
+  }
+
+  @Test
+  void applyDelta_issue474TableDeltas_matchYjsExpectedResult() throws Exception {
+    // Port of testDeltaBug (https://github.com/yjs/yjs/issues/474): deltas and expected literal extracted from the
+    // Yjs test file into ytext/delta-bugs.json
+    JsonNode bug = deltaBugs().get("testDeltaBug");
+    YText ytext = replayDeltas(bug.get("deltas"));
+    YTextVectorsTest.assertJsonEquals(bug.get("compares").get(0).get("expected"),
+        YTextVectorsTest.deltaToJson(ytext.toDelta()), "delta");
+  }
+
+  @Test
+  void applyDelta_issue503BlockDeltas_keepsBlockIdOnLine41() throws Exception {
+    // Port of testDeltaBug2 (https://github.com/yjs/yjs/issues/503)
+    JsonNode bug = deltaBugs().get("testDeltaBug2");
+    YText ytext = replayDeltas(bug.get("deltas"));
+    YTextVectorsTest.assertJsonEquals(bug.get("compares").get(0).get("expected"),
+        YTextVectorsTest.deltaToJson(List.of(ytext.toDelta().get(41))).get(0), "delta[41]");
+  }
+
+  @Test
+  void insert_indexBeyondEnd_appendsAsYjs() {
+    // Expected delta computed with yjs 13.6.33 in node (same operations)
+    YText t = new Doc().getText("t");
+    t.insert(0, "ab");
+    t.insert(10, "c");
+    t.insert(1, "x", attrs("{ b: true }"));
+    t.insert(20, "d");
+    assertDelta("[{ insert: 'a' }, { insert: 'x', attributes: { b: true } }, { insert: 'bcd' }]", t.toDelta());
+  }
+
+  /** A test stand-in for Yjs's Snapshot: {@code isVisible(item, snapshot)} over a captured state vector + delete set. */
+  private record TestSnapshot(Map<Long, Long> sv, DeleteSet ds) {
+    static TestSnapshot of(Doc doc) {
+      return new TestSnapshot(doc.store.getStateVector(), DeleteSet.createFromStructStore(doc.store));
+    }
+
+    // Port of isVisible, yjs src/utils/Snapshot.js v13.6.33
+    boolean isVisible(Item item) {
+      Long clock = sv.get(item.id.client());
+      return clock != null && clock > item.id.clock() && !ds.isDeleted(item.id);
+    }
+
+    // Port of splitSnapshotAffectedStructs, yjs src/utils/Snapshot.js v13.6.33
+    void split(Transaction transaction) {
+      StructStore store = transaction.doc.store;
+      sv.forEach((client, clock) -> {
+        if (clock < store.getState(client)) {
+          store.getItemCleanStart(transaction, new Id(client, clock));
+        }
+      });
+      ds.iterateDeletedStructs(transaction, item -> { });
+    }
+  }
+
+  private static List<YDelta> toDelta(YText text, TestSnapshot snapshot, TestSnapshot prevSnapshot) {
+    return text.doc().transactResult(t -> {
+      snapshot.split(t);
+      if (prevSnapshot != null) {
+        prevSnapshot.split(t);
+      }
+      return text.toDelta(snapshot::isVisible, prevSnapshot == null ? null : prevSnapshot::isVisible, null);
+    }, "cleanup");
+  }
+
+  @Test
+  void toDeltaWithSnapshots_insertAndDeleteBetweenSnapshots_marksYChanges() {
+    // Port of testSnapshot (snapshots emulated by TestSnapshot until Snapshot is ported)
+    Doc doc0 = new Doc(new DocOptions(0L, false, null));
+    YText text0 = doc0.getText("text");
+    text0.applyDelta(delta("[{ insert: 'abcd' }]"));
+    TestSnapshot snapshot1 = TestSnapshot.of(doc0);
+    text0.applyDelta(delta("[{ retain: 1 }, { insert: 'x' }, { delete: 1 }]"));
+    TestSnapshot snapshot2 = TestSnapshot.of(doc0);
+    text0.applyDelta(delta("[{ retain: 2 }, { delete: 3 }, { insert: 'x' }, { delete: 1 }]"));
+    assertDelta("[{ insert: 'abcd' }]", toDelta(text0, snapshot1, null));
+    assertDelta("[{ insert: 'axcd' }]", toDelta(text0, snapshot2, null));
+    assertDelta("[{ insert: 'a' }, { insert: 'x', attributes: { ychange: { type: 'added' } } },"
+        + " { insert: 'b', attributes: { ychange: { type: 'removed' } } }, { insert: 'cd' }]",
+        toDelta(text0, snapshot2, snapshot1));
+  }
+
+  @Test
+  void toDeltaWithSnapshot_insertAfterSnapshot_isHidden() {
+    // Port of testSnapshotDeleteAfter
+    Doc doc0 = new Doc(new DocOptions(0L, false, null));
+    YText text0 = doc0.getText("text");
+    text0.applyDelta(delta("[{ insert: 'abcd' }]"));
+    TestSnapshot snapshot1 = TestSnapshot.of(doc0);
+    text0.applyDelta(delta("[{ retain: 4 }, { insert: 'e' }]"));
+    assertDelta("[{ insert: 'abcd' }]", toDelta(text0, snapshot1, null));
+  }
 }

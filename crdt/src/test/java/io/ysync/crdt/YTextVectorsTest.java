@@ -16,7 +16,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +105,11 @@ class YTextVectorsTest {
       int stepNo = 0;
       for (JsonNode step : scenario.get("steps")) {
         JsonNode op = step.get("op");
-        apply(op);
         JsonNode ex = step.get("expect");
+        int cleanups = apply(op);
+        if (ex.has("cleanups")) {
+          assertEquals(ex.get("cleanups").asInt(), cleanups, "cleanupYTextFormatting result");
+        }
         int i = ex.get("doc").asInt();
         String where = scenario.get("id").asText() + " step " + stepNo + " " + op;
         YText text = docs[i].getText("text");
@@ -138,17 +140,32 @@ class YTextVectorsTest {
       return t;
     }
 
-    void apply(JsonNode op) throws Exception {
+    /** Applies {@code op}; returns the result of a {@code cleanup} op (0 otherwise). */
+    int apply(JsonNode op) throws Exception {
       String kind = op.get("op").asText();
       if (kind.equals("sync")) {
         Doc from = docs[op.get("from").asInt()];
         Doc to = docs[op.get("to").asInt()];
         Updates.applyUpdate(to, Updates.encodeStateAsUpdate(from, Updates.encodeStateVector(to)));
-        return;
+        return 0;
       }
       int d = op.get("d").asInt();
       YText text = docs[d].getText("text");
       switch (kind) {
+        case "cleanup" -> {
+          return TextFormatting.cleanupYTextFormatting(text);
+        }
+        case "transact" -> docs[d].transact(t -> {
+          for (JsonNode o : op.get("ops")) {
+            try {
+              apply(o);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        });
+        case "insertTypeEmbed" -> text.insertEmbed(op.get("index").asInt(),
+            new YMap(Map.of(op.get("key").asText(), fromJson(op.get("value")))), attrs(op));
         case "insert" -> text.insert(op.get("index").asInt(), op.get("text").asText(), attrs(op));
         case "insertEmbed" -> text.insertEmbed(op.get("index").asInt(), fromJson(op.get("embed")), attrs(op));
         case "delete" -> text.delete(op.get("index").asInt(), op.get("len").asInt());
@@ -180,9 +197,7 @@ class YTextVectorsTest {
               nodes.add(t);
             } else {
               YXmlElement e = new YXmlElement(n.get("name").asText());
-              Iterator<Map.Entry<String, JsonNode>> it = n.get("attrs").fields();
-              while (it.hasNext()) {
-                Map.Entry<String, JsonNode> a = it.next();
+              for (Map.Entry<String, JsonNode> a : n.get("attrs").properties()) {
                 e.setAttribute(a.getKey(), fromJson(a.getValue()));
               }
               if (n.has("text")) {
@@ -208,6 +223,7 @@ class YTextVectorsTest {
             op.get("len").asInt(), attrs(op));
         default -> fail("unknown op " + kind);
       }
+      return 0;
     }
   }
 
@@ -241,7 +257,7 @@ class YTextVectorsTest {
       return l;
     }
     Map<String, Object> m = new LinkedHashMap<>();
-    n.fields().forEachRemaining(e -> m.put(e.getKey(), fromJson(e.getValue())));
+    n.properties().forEach(e -> m.put(e.getKey(), fromJson(e.getValue())));
     return m;
   }
 
@@ -309,9 +325,7 @@ class YTextVectorsTest {
       if (a.size() != b.size()) {
         return false;
       }
-      Iterator<Map.Entry<String, JsonNode>> it = a.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
         JsonNode bv = b.get(e.getKey());
         if (bv == null || !jsonEquals(e.getValue(), bv)) {
           return false;

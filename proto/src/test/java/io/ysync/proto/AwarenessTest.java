@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.Timeout(60)
 class AwarenessTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
   private final Awareness awareness = new Awareness(now::get);

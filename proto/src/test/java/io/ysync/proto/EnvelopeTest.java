@@ -9,6 +9,7 @@ import io.ysync.proto.pb.Kind;
 import io.ysync.proto.pb.SyncStep;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.Timeout(60)
 class EnvelopeTest {
   @Test
   void envelope_roundTripsThroughTheWireFormat() throws Exception {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /** Every frame of /work/shared/conformance/yjs/protocol.jsonl decodes as Yjs says and re-encodes byte for byte. */
+@org.junit.jupiter.api.Timeout(60)
 class ProtocolVectorsTest {
   private static final Path VECTORS = Path.of(System.getProperty("ysync.conformance.dir",
       "/work/shared/conformance/yjs"), "protocol.jsonl");

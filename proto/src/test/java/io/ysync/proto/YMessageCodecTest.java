@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
+@org.junit.jupiter.api.Timeout(60)
 class YMessageCodecTest {
 
   static Gen<byte[]> bytes(int max) {

@@ -74,7 +74,7 @@ final class Compactor {
     byte[] value = EntryCodec.encode(key, now, ORIGIN_UTF8, merged);
     int snapshotCrc = EntryCodec.storedCrc(value);
     byte[] stateVector = stateVectorOf(merged);
-    config.hooks().beforeWrite(id);
+    config.hooks().beforeCompactionWrite(id);
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(store.snapshots, key, value);
       if (config.historyMode() == HistoryMode.GARBAGE_COLLECTED) {
@@ -88,7 +88,7 @@ final class Compactor {
     } catch (RocksDBException e) {
       throw store.translate(e, id, "compact");
     }
-    config.hooks().afterWrite(id);
+    config.hooks().afterCompactionWrite(id);
     long tailBytes = 0;
     for (EntryCodec.Entry e : tail) {
       tailBytes += encodedSize(e);

@@ -19,6 +19,8 @@ final class DocState {
 
   long assignedSeq;
   long committedSeq;
+  /** Appends given a sequence number and then failed, not written (only after a write failure). */
+  long abandoned;
   int lastCrc;
   long snapshotSeq;
   long logEntries;
@@ -37,13 +39,14 @@ final class DocState {
   }
 
   synchronized boolean hasPending() {
-    return assignedSeq != committedSeq;
+    return assignedSeq != committedSeq + abandoned;
   }
 
   /** Replaces the persistent fields with freshly read ones and clears the failure marks. Caller holds the lock. */
   void resetFrom(Scan scan) {
     assignedSeq = scan.lastSeq();
     committedSeq = scan.lastSeq();
+    abandoned = 0;
     lastCrc = scan.lastCrc();
     snapshotSeq = scan.snapshotSeq();
     logEntries = scan.logEntries();

@@ -26,6 +26,8 @@ final class DocumentDirectory implements AutoCloseable {
   static final String CLEAN_MARKER = "directory.clean";
   /** Expected average document-id length in bytes (longer ids take more chunks). */
   static final double AVERAGE_KEY_BYTES = 40;
+  /** How far past its configured capacity the map may grow (Chronicle allocates extra segment tiers). */
+  static final double MAX_BLOAT_FACTOR = 4.0;
 
   /**
    * Files shorter than this cannot be a map (Chronicle's header alone is larger); opening one would make Chronicle
@@ -67,6 +69,7 @@ final class DocumentDirectory implements AutoCloseable {
         .name("ysync-directory")
         .entries(capacity)
         .averageKeySize(AVERAGE_KEY_BYTES)
+        .maxBloatFactor(MAX_BLOAT_FACTOR)
         .constantValueSizeBySample(new byte[DirectoryRecord.BYTES]);
     ChronicleMap<String, byte[]> map;
     if (Files.exists(file) && Files.size(file) < MIN_PLAUSIBLE_FILE_BYTES) {
@@ -129,7 +132,11 @@ final class DocumentDirectory implements AutoCloseable {
 
   private void fail(String operation, @Nullable String documentId, RuntimeException e) {
     failures.increment();
-    LOG.warn("directory {} of document {} failed: {}", operation, documentId, e.toString());
+    long count = failures.sum();
+    if (Long.bitCount(count) == 1) { // 1st, 2nd, 4th, 8th...: a full map must not flood the log
+      LOG.warn("directory {} of document {} failed ({} directory failures so far): {}", operation, documentId,
+          count, e.toString());
+    }
   }
 
   /** Closes the map and writes the clean marker. */

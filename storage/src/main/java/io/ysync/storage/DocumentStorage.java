@@ -40,7 +40,11 @@ public interface DocumentStorage extends AutoCloseable {
   /** Largest origin string, in UTF-8 bytes. */
   int MAX_ORIGIN_BYTES = 1024;
 
-  /** Returns a builder with the defaults ({@code ./data}, {@link Durability#SYNC}, garbage-collected history). */
+  /**
+   * Returns a builder with the defaults ({@code ./data}, {@link Durability#SYNC}, garbage-collected history).
+   *
+   * @return a new builder
+   */
   static DocumentStorageBuilder builder() {
     return new DocumentStorageBuilder();
   }
@@ -48,6 +52,10 @@ public interface DocumentStorage extends AutoCloseable {
   /**
    * Appends an update to a document's log; equivalent to {@code append(documentId, update, origin, null)}.
    *
+   * @param documentId the document
+   * @param update the v1 update
+   * @param origin who sent it
+   * @return a future completing with the sequence number once the update is durable
    * @see #append(String, byte[], String, byte[])
    */
   CompletableFuture<Long> append(String documentId, byte[] update, String origin);
@@ -57,7 +65,7 @@ public interface DocumentStorage extends AutoCloseable {
    * the returned future completes with it once the update is durable per the configured {@link Durability}.
    *
    * @param documentId the document (at most {@link #MAX_DOCUMENT_ID_BYTES} UTF-8 bytes, no lone surrogates)
-   * @param update the v1 update; not copied, must not be modified afterwards
+   * @param update the v1 update; copied before this method returns
    * @param origin who sent it (user or connection id) for the history; at most {@link #MAX_ORIGIN_BYTES} bytes
    * @param stateVectorAfter the document's encoded state vector after this update, or {@code null}; when given, the
    *     directory can answer {@link #coverage(String, byte[])} without loading the document
@@ -87,6 +95,8 @@ public interface DocumentStorage extends AutoCloseable {
    * of the document, from the directory (or, for a state vector larger than
    * {@link #MAX_DIRECTORY_STATE_VECTOR_BYTES}, RocksDB's metadata) without loading the document.
    *
+   * @param documentId the document
+   * @param clientStateVector the client's encoded state vector (from its SyncStep1)
    * @return {@link Coverage#COVERED}, {@link Coverage#NOT_COVERED}, or {@link Coverage#UNKNOWN} if the caller must
    *     load the document to know
    * @throws IllegalArgumentException if {@code clientStateVector} is not a valid encoded state vector
@@ -97,6 +107,8 @@ public interface DocumentStorage extends AutoCloseable {
   /**
    * Returns the document's state vector if one is recorded and valid for its last committed update.
    *
+   * @param documentId the document
+   * @return the encoded state vector, or empty if none is known without loading
    * @throws IllegalStateException if the store is closed
    */
   Optional<byte[]> storedStateVector(String documentId);
@@ -105,6 +117,8 @@ public interface DocumentStorage extends AutoCloseable {
    * Records the document's state vector for its last committed update (the server computes it after loading).
    * Ignored if {@code seq} is no longer the last committed sequence number.
    *
+   * @param documentId the document
+   * @param stateVector the encoded state vector; copied
    * @param seq the sequence number the state vector belongs to ({@link StoredDocument#lastSeq()})
    * @throws IllegalStateException if the store is closed
    */
@@ -114,6 +128,7 @@ public interface DocumentStorage extends AutoCloseable {
    * Compacts the document now (the committer also schedules compaction by itself when a log passes the configured
    * entry-count or byte threshold). The merged range is replaced by a snapshot in one atomic, synced batch.
    *
+   * @param documentId the document
    * @return a future completing with the sequence number of the new snapshot (or the existing one if there was
    *     nothing to compact), or exceptionally with {@link StorageException}
    * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
@@ -124,14 +139,19 @@ public interface DocumentStorage extends AutoCloseable {
    * Lists the document's versions, oldest first: each logged update, preceded by the latest snapshot if the log
    * before it was garbage-collected.
    *
+   * @param documentId the document
+   * @return the versions, oldest first; empty for a document never written
    * @throws CorruptEntryException if an entry's header is corrupt
    * @throws IllegalStateException if the store is closed
    */
   List<Version> versions(String documentId);
 
   /**
-   * Returns the document's state at version {@code seq} (the merge of everything up to it) as one update.
+   * Returns the document's state at version {@code seq} (the merge of everything up to it) as one update. Version 0
+   * is the empty document ({@code merge} of no update).
    *
+   * @param documentId the document
+   * @param seq the version
    * @return the state, or empty if that version no longer exists (garbage-collected) or was never written
    * @throws CorruptEntryException if a needed entry is corrupt
    * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
@@ -142,6 +162,9 @@ public interface DocumentStorage extends AutoCloseable {
    * Returns an update taking the document from version {@code fromSeq} to version {@code toSeq}: the merge of the
    * logged updates in {@code (fromSeq, toSeq]}.
    *
+   * @param documentId the document
+   * @param fromSeq the version the client has
+   * @param toSeq the version to reach
    * @return the diff, or empty if part of that range is no longer logged or was never written
    * @throws IllegalArgumentException if {@code fromSeq > toSeq} or {@code fromSeq < 0}
    * @throws CorruptEntryException if a needed entry is corrupt
@@ -152,6 +175,8 @@ public interface DocumentStorage extends AutoCloseable {
   /**
    * Returns the document's directory record, if any.
    *
+   * @param documentId the document
+   * @return the record, or empty
    * @throws IllegalStateException if the store is closed
    */
   Optional<DirectoryEntry> directoryEntry(String documentId);
@@ -160,6 +185,7 @@ public interface DocumentStorage extends AutoCloseable {
    * Returns every directory record (listings, metrics). Documents whose record could not be written (directory full
    * or recreated after corruption) are missing; {@link #documentIds()} is authoritative.
    *
+   * @return the records, in no particular order
    * @throws IllegalStateException if the store is closed
    */
   List<DirectoryEntry> directory();
@@ -167,6 +193,7 @@ public interface DocumentStorage extends AutoCloseable {
   /**
    * Lists the ids of all stored documents from RocksDB (one seek per document), in key order.
    *
+   * @return the document ids, sorted
    * @throws StorageException if RocksDB fails
    * @throws IllegalStateException if the store is closed
    */
@@ -176,6 +203,8 @@ public interface DocumentStorage extends AutoCloseable {
    * Returns the document's raw stored entries (snapshots first, then the log), corrupt ones included with their
    * problem: the {@code store dump} command.
    *
+   * @param documentId the document
+   * @return the entries, snapshots first, each kind in sequence order
    * @throws IllegalStateException if the store is closed
    */
   List<StoredEntry> entries(String documentId);
@@ -183,6 +212,7 @@ public interface DocumentStorage extends AutoCloseable {
   /**
    * Verifies every stored entry (key framing, length, CRC32C) of every document: the {@code store check} command.
    *
+   * @return what was scanned and every problem found
    * @throws StorageException if RocksDB fails
    * @throws IllegalStateException if the store is closed
    */
@@ -191,6 +221,7 @@ public interface DocumentStorage extends AutoCloseable {
   /**
    * Returns counters since open.
    *
+   * @return a snapshot of the counters
    * @throws IllegalStateException if the store is closed
    */
   StorageStats stats();

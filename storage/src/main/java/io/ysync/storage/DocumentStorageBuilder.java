@@ -55,7 +55,7 @@ public final class DocumentStorageBuilder {
   private int maxPendingAppends = DEFAULT_MAX_PENDING_APPENDS;
   private int maxBatchAppends = DEFAULT_MAX_BATCH_APPENDS;
   private Clock clock = Clock.systemUTC();
-  private CompactionHooks hooks = CompactionHooks.NONE;
+  private StorageHooks hooks = StorageHooks.NONE;
 
   DocumentStorageBuilder() {}
 
@@ -210,8 +210,8 @@ public final class DocumentStorageBuilder {
     return this;
   }
 
-  /** Test seam around the compaction write. */
-  DocumentStorageBuilder compactionHooks(CompactionHooks hooks) {
+  /** Test seam around the commit and compaction writes. */
+  DocumentStorageBuilder hooks(StorageHooks hooks) {
     this.hooks = Objects.requireNonNull(hooks, "hooks");
     return this;
   }

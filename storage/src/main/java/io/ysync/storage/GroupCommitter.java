@@ -86,7 +86,17 @@ final class GroupCommitter implements Runnable {
       if (first != null) {
         batch.add(first);
         queue.drainTo(batch, config.maxBatchAppends() - 1);
-        commit(batch, !async);
+        try {
+          commit(batch, !async);
+        } catch (RuntimeException | Error e) {
+          // A bug after the write: never leave a caller waiting, never let the committer die.
+          LOG.error("committer failed after a write; failing its unfinished appends", e);
+          for (PendingAppend p : batch) {
+            if (!p.future().isDone()) {
+              fail(p, new StorageException(store.name, p.state().documentId, "append", e.toString(), e));
+            }
+          }
+        }
         batch.clear();
         unsynced |= async;
       }
@@ -138,6 +148,9 @@ final class GroupCommitter implements Runnable {
           wb.put(store.meta, p.state().prefix,
               StateVectorIndex.metaValue(p.seq(), EntryCodec.storedCrc(p.value()), sv));
         }
+      }
+      if (config.hooks() != StorageHooks.NONE) {
+        config.hooks().beforeCommit(live.stream().map(p -> p.state().documentId).toList());
       }
       store.db().write(store.writeOptions(sync), wb);
     } catch (RocksDBException | RuntimeException e) {
@@ -198,6 +211,9 @@ final class GroupCommitter implements Runnable {
   }
 
   private void fail(PendingAppend p, StorageException e) {
+    synchronized (p.state()) {
+      p.state().abandoned++;
+    }
     failedAppends.increment();
     p.future().completeExceptionally(e);
   }

@@ -7,24 +7,63 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 
 /**
  * Read paths over the log and snapshot column families: range scans of one document, checksum verification with
- * errors naming document and sequence number, listings and the store check. Stateless and thread-safe; callers keep
- * the store open while reading.
+ * errors naming document and sequence number, listings and the store check. Thread-safe; callers keep the store open
+ * while reading.
+ *
+ * <p>A read made of several seeks (snapshot, then log tail) must see one point in time, or a compaction committing in
+ * between would make it pair an old snapshot with a tail that starts after a newer one. Such reads go through a
+ * {@link View}, a reader bound to a RocksDB snapshot.
  */
 final class LogReader {
   private final RocksStore store;
+  private final ReadOptions options;
 
+  /** A reader of the latest data (each seek sees the state at that moment). */
   LogReader(RocksStore store) {
+    this(store, store.readOptions());
+  }
+
+  private LogReader(RocksStore store, ReadOptions options) {
     this.store = store;
+    this.options = options;
+  }
+
+  /** Returns a reader bound to a point-in-time snapshot of the database; close it. */
+  View view() {
+    return new View(store);
+  }
+
+  /** A reader over one consistent snapshot; owns the snapshot and its read options. */
+  static final class View implements AutoCloseable {
+    private final RocksStore store;
+    private final Snapshot snapshot;
+    private final ReadOptions options;
+    final LogReader reader;
+
+    View(RocksStore store) {
+      this.store = store;
+      this.snapshot = store.db().getSnapshot();
+      this.options = new ReadOptions().setVerifyChecksums(true).setSnapshot(snapshot);
+      this.reader = new LogReader(store, options);
+    }
+
+    @Override
+    public void close() {
+      options.close();
+      store.db().releaseSnapshot(snapshot);
+    }
   }
 
   /** Returns the latest snapshot with {@code seq <= atMost}, verified, or {@code null}. */
   EntryCodec.@Nullable Entry latestSnapshot(String documentId, byte[] prefix, long atMost, String operation) {
-    try (RocksIterator it = store.db().newIterator(store.snapshots, store.readOptions())) {
+    try (RocksIterator it = store.db().newIterator(store.snapshots, options)) {
       it.seekForPrev(Keys.key(prefix, atMost));
       if (!it.isValid()) {
         status(it, documentId, operation);
@@ -41,7 +80,7 @@ final class LogReader {
   /** Returns the verified log entries with {@code after < seq <= upTo}, oldest first. */
   List<EntryCodec.Entry> logRange(String documentId, byte[] prefix, long after, long upTo, String operation) {
     List<EntryCodec.Entry> entries = new ArrayList<>();
-    try (RocksIterator it = store.db().newIterator(store.log, store.readOptions())) {
+    try (RocksIterator it = store.db().newIterator(store.log, options)) {
       for (it.seek(Keys.key(prefix, after + 1)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (!Keys.belongsTo(key, prefix) || Keys.seq(key) > upTo) {
@@ -61,7 +100,7 @@ final class LogReader {
   DocState.Scan scan(String documentId, byte[] prefix) {
     long snapshotSeq = 0;
     int snapshotCrc = 0;
-    try (RocksIterator it = store.db().newIterator(store.snapshots, store.readOptions())) {
+    try (RocksIterator it = store.db().newIterator(store.snapshots, options)) {
       it.seekForPrev(Keys.key(prefix, Keys.MAX_SEQ));
       if (it.isValid() && Keys.belongsTo(it.key(), prefix)) {
         snapshotSeq = Keys.seq(it.key());
@@ -73,7 +112,7 @@ final class LogReader {
     int lastCrc = snapshotCrc;
     long entries = 0;
     long bytes = 0;
-    try (RocksIterator it = store.db().newIterator(store.log, store.readOptions())) {
+    try (RocksIterator it = store.db().newIterator(store.log, options)) {
       for (it.seek(Keys.key(prefix, snapshotSeq + 1)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (!Keys.belongsTo(key, prefix)) {
@@ -119,7 +158,7 @@ final class LogReader {
 
   private void collect(
       ColumnFamilyHandle cf, StoredEntry.Kind kind, String documentId, byte[] prefix, List<StoredEntry> out) {
-    try (RocksIterator it = store.db().newIterator(cf, store.readOptions())) {
+    try (RocksIterator it = store.db().newIterator(cf, options)) {
       for (it.seek(Keys.rangeStart(prefix)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (!Keys.belongsTo(key, prefix)) {
@@ -143,7 +182,7 @@ final class LogReader {
   List<String> documentIds() {
     Set<String> ids = new TreeSet<>();
     for (ColumnFamilyHandle cf : List.of(store.log, store.snapshots)) {
-      try (RocksIterator it = store.db().newIterator(cf, store.readOptions())) {
+      try (RocksIterator it = store.db().newIterator(cf, options)) {
         it.seekToFirst();
         while (it.isValid()) {
           byte[] key = it.key();
@@ -175,7 +214,7 @@ final class LogReader {
       List<CheckReport.Problem> problems, long[] counts) {
     String previousDoc = null;
     long previousSeq = 0;
-    try (RocksIterator it = store.db().newIterator(cf, store.readOptions())) {
+    try (RocksIterator it = store.db().newIterator(cf, options)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] key = it.key();
         byte[] value = it.value();

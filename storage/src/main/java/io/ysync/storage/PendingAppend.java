@@ -9,6 +9,5 @@ record PendingAppend(
     long seq,
     byte[] key,
     byte[] value,
-    int payloadBytes,
     byte @Nullable [] stateVector,
     CompletableFuture<Long> future) {}

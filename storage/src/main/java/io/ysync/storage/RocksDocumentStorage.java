@@ -8,11 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The {@link DocumentStorage} implementation: RocksDB log and snapshots, Chronicle Map directory, group committer
  * thread and compaction thread.
  *
- * <p>Design note: resources are created in the order RocksDB, directory, committer thread, compaction thread, and
+ * <p>Design note: resources are created in the order RocksDB, directory, compaction thread, committer thread, and
  * closed in reverse. A read-write lock guards the lifecycle: every public call holds the read lock while it touches
  * native objects, {@code close()} takes the write lock only to flip {@code closed}, so no call is inside RocksDB when
  * it is closed and no append is enqueued after the committer drained. Per-document state lives in {@link DocState}
@@ -32,18 +27,16 @@ import org.slf4j.LoggerFactory;
  */
 final class RocksDocumentStorage implements DocumentStorage {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDocumentStorage.class);
-  /** How long close waits for a running compaction. */
-  private static final long CLOSE_COMPACTION_WAIT_SECONDS = 60;
 
   private final StorageConfig config;
   private final RocksStore store;
   private final DocumentDirectory directory;
   private final LogReader reader;
-  private final Compactor compactor;
   private final StateVectorIndex stateVectors;
+  private final History history;
   private final GroupCommitter committer;
   private final Thread committerThread;
-  private final ExecutorService compactionExecutor;
+  private final CompactionScheduler compactions;
   private final ConcurrentHashMap<String, DocState> states = new ConcurrentHashMap<>();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed; // guarded by lifecycle
@@ -51,13 +44,14 @@ final class RocksDocumentStorage implements DocumentStorage {
   private final LongAdder appendsCommitted = new LongAdder();
   private final LongAdder appendsFailed = new LongAdder();
   private final LongAdder batches = new LongAdder();
-  private final LongAdder compactions = new LongAdder();
+  private final LongAdder compactionsDone = new LongAdder();
   private final LongAdder compactionFailures = new LongAdder();
   private final LongAdder directoryFailures = new LongAdder();
 
   RocksDocumentStorage(StorageConfig config) {
     this.config = config;
-    this.store = new RocksStore(config.rocksDir(), config.blockCacheBytes(), config.writeBufferBytes());
+    this.store = new RocksStore(
+        config.rocksDir(), config.dataDir().toString(), config.blockCacheBytes(), config.writeBufferBytes());
     try {
       this.directory = DocumentDirectory.open(config.dataDir(), config.directoryCapacity(), directoryFailures);
     } catch (IOException | RuntimeException e) {
@@ -65,18 +59,14 @@ final class RocksDocumentStorage implements DocumentStorage {
       throw new StorageException(config.dataDir().toString(), null, "open directory", e.toString(), e);
     }
     this.reader = new LogReader(store);
-    this.compactor = new Compactor(store, reader, directory, config);
     this.stateVectors = new StateVectorIndex(store, directory);
-    this.committer = new GroupCommitter(store, directory, config, this::maybeScheduleCompaction,
+    this.history = new History(store.name);
+    this.compactions = new CompactionScheduler(
+        new Compactor(store, reader, directory, config), config, store.name, compactionsDone, compactionFailures);
+    this.committer = new GroupCommitter(store, directory, config, compactions::maybeSchedule,
         appendsCommitted, appendsFailed, batches);
     this.committerThread = new Thread(committer, "ysync-storage-committer");
     this.committerThread.setDaemon(true);
-    this.compactionExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "ysync-storage-compaction");
-          t.setDaemon(true);
-          return t;
-        });
     this.committerThread.start();
   }
 
@@ -151,7 +141,7 @@ final class RocksDocumentStorage implements DocumentStorage {
         byte[] value = EntryCodec.encode(key, config.clock().millis(), originUtf8, update);
         CompletableFuture<Long> future = new CompletableFuture<>();
         try {
-          committer.enqueue(new PendingAppend(s, seq, key, value, update.length, sv, future));
+          committer.enqueue(new PendingAppend(s, seq, key, value, sv, future));
         } catch (InterruptedException e) {
           synchronized (s) {
             s.assignedSeq--; // nobody assigned after us: we hold appendLock
@@ -176,9 +166,14 @@ final class RocksDocumentStorage implements DocumentStorage {
     byte[] prefix = Keys.prefix(documentId);
     lockOpen("load");
     try {
-      EntryCodec.Entry snapshot = reader.latestSnapshot(documentId, prefix, Keys.MAX_SEQ, "load");
+      EntryCodec.Entry snapshot;
+      List<EntryCodec.Entry> tail;
+      try (LogReader.View view = reader.view()) {
+        snapshot = view.reader.latestSnapshot(documentId, prefix, Keys.MAX_SEQ, "load");
+        tail = view.reader.logRange(
+            documentId, prefix, snapshot == null ? 0 : snapshot.seq(), Keys.MAX_SEQ, "load");
+      }
       long base = snapshot == null ? 0 : snapshot.seq();
-      List<EntryCodec.Entry> tail = reader.logRange(documentId, prefix, base, Keys.MAX_SEQ, "load");
       List<byte[]> updates = new ArrayList<>(tail.size());
       long bytes = 0;
       for (EntryCodec.Entry e : tail) {
@@ -192,9 +187,12 @@ final class RocksDocumentStorage implements DocumentStorage {
           new DocState.Scan(lastSeq, last == null ? 0 : last.crc(), base, tail.size(), bytes);
       DocState s = state(documentId);
       synchronized (s) {
-        if (!s.hasPending()) {
+        // A failed document accepts no appends, so its committed state is stable: take what is on disk, clear the
+        // mark. A healthy document's in-memory state is already exact (and appends may be racing this read).
+        if (s.failed && !s.hasPending()) {
           s.resetFrom(scan);
         }
+        s.compactionFailed = false;
       }
       touchDirectory(s);
       return new StoredDocument(documentId, base, snapshot == null ? null : snapshot.payload(), updates, lastSeq);
@@ -255,80 +253,9 @@ final class RocksDocumentStorage implements DocumentStorage {
     requireMerger();
     lockOpen("compact");
     try {
-      DocState s = state(documentId);
-      synchronized (s) {
-        s.compacting = true;
-      }
-      return submitCompaction(s, false);
+      return compactions.submit(state(documentId), false);
     } finally {
       unlock();
-    }
-  }
-
-  /** Called by the committer after each commit: schedules compaction when a threshold is passed. */
-  private void maybeScheduleCompaction(DocState s) {
-    if (config.merger() == null) {
-      return;
-    }
-    synchronized (s) {
-      if (s.compacting || s.compactionFailed || s.failed
-          || (s.logEntries < config.compactionEntries() && s.logBytes < config.compactionBytes())) {
-        return;
-      }
-      s.compacting = true;
-    }
-    submitCompaction(s, true);
-  }
-
-  private CompletableFuture<Long> submitCompaction(DocState s, boolean automatic) {
-    CompletableFuture<Long> future = new CompletableFuture<>();
-    try {
-      compactionExecutor.execute(new CompactionTask(s, automatic, future));
-    } catch (RejectedExecutionException e) {
-      synchronized (s) {
-        s.compacting = false;
-      }
-      future.completeExceptionally(new StorageException(name(), s.documentId, "compact", "store is closing", e));
-    }
-    return future;
-  }
-
-  /** A queued compaction; a named type so that close can fail the futures of the ones it drops. */
-  private final class CompactionTask implements Runnable {
-    final DocState state;
-    final boolean automatic;
-    final CompletableFuture<Long> future;
-
-    CompactionTask(DocState state, boolean automatic, CompletableFuture<Long> future) {
-      this.state = state;
-      this.automatic = automatic;
-      this.future = future;
-    }
-
-    @Override
-    public void run() {
-      runCompaction(state, automatic, future);
-    }
-  }
-
-  private void runCompaction(DocState s, boolean automatic, CompletableFuture<Long> future) {
-    try {
-      long seq = compactor.compact(s);
-      compactions.increment();
-      future.complete(seq);
-    } catch (RuntimeException e) {
-      compactionFailures.increment();
-      if (automatic) {
-        synchronized (s) {
-          s.compactionFailed = true;
-        }
-      }
-      LOG.warn("compaction failed: {}", e.getMessage());
-      future.completeExceptionally(e);
-    } finally {
-      synchronized (s) {
-        s.compacting = false;
-      }
     }
   }
 
@@ -345,7 +272,9 @@ final class RocksDocumentStorage implements DocumentStorage {
     byte[] prefix = Keys.prefix(documentId);
     lockOpen("versions");
     try {
-      return reader.versions(documentId, prefix);
+      try (LogReader.View view = reader.view()) {
+        return view.reader.versions(documentId, prefix);
+      }
     } finally {
       unlock();
     }
@@ -360,18 +289,9 @@ final class RocksDocumentStorage implements DocumentStorage {
     byte[] prefix = Keys.prefix(documentId);
     lockOpen("stateAt");
     try {
-      EntryCodec.Entry base = reader.latestSnapshot(documentId, prefix, seq, "stateAt");
-      long baseSeq = base == null ? 0 : base.seq();
-      List<EntryCodec.Entry> tail = reader.logRange(documentId, prefix, baseSeq, seq, "stateAt");
-      if (tail.size() != seq - baseSeq) {
-        return Optional.empty();
+      try (LogReader.View view = reader.view()) {
+        return history.stateAt(view.reader, merger, documentId, prefix, seq);
       }
-      List<byte[]> inputs = new ArrayList<>(tail.size() + 1);
-      if (base != null) {
-        inputs.add(base.payload());
-      }
-      tail.forEach(e -> inputs.add(e.payload()));
-      return Optional.of(merge(merger, inputs, documentId, "stateAt"));
     } finally {
       unlock();
     }
@@ -386,21 +306,11 @@ final class RocksDocumentStorage implements DocumentStorage {
     byte[] prefix = Keys.prefix(documentId);
     lockOpen("diff");
     try {
-      List<EntryCodec.Entry> range = reader.logRange(documentId, prefix, fromSeq, toSeq, "diff");
-      if (range.size() != toSeq - fromSeq) {
-        return Optional.empty();
+      try (LogReader.View view = reader.view()) {
+        return history.diff(view.reader, merger, documentId, prefix, fromSeq, toSeq);
       }
-      return Optional.of(merge(merger, range.stream().map(EntryCodec.Entry::payload).toList(), documentId, "diff"));
     } finally {
       unlock();
-    }
-  }
-
-  private byte[] merge(UpdateMerger merger, List<byte[]> inputs, String documentId, String operation) {
-    try {
-      return Objects.requireNonNull(merger.merge(inputs), "merger returned null");
-    } catch (RuntimeException e) {
-      throw new StorageException(name(), documentId, operation, "merge failed: " + e, e);
     }
   }
 
@@ -441,7 +351,9 @@ final class RocksDocumentStorage implements DocumentStorage {
     byte[] prefix = Keys.prefix(documentId);
     lockOpen("entries");
     try {
-      return reader.entries(documentId, prefix);
+      try (LogReader.View view = reader.view()) {
+        return view.reader.entries(documentId, prefix);
+      }
     } finally {
       unlock();
     }
@@ -451,7 +363,9 @@ final class RocksDocumentStorage implements DocumentStorage {
   public CheckReport check() {
     lockOpen("check");
     try {
-      return reader.check();
+      try (LogReader.View view = reader.view()) {
+        return view.reader.check();
+      }
     } finally {
       unlock();
     }
@@ -462,10 +376,15 @@ final class RocksDocumentStorage implements DocumentStorage {
     lockOpen("stats");
     try {
       return new StorageStats(appendsCommitted.sum(), appendsFailed.sum(), batches.sum(), committer.pending(),
-          compactions.sum(), compactionFailures.sum(), directoryFailures.sum());
+          compactionsDone.sum(), compactionFailures.sum(), directoryFailures.sum());
     } finally {
       unlock();
     }
+  }
+
+  /** Test access: a reader bound to a point-in-time view; close it. */
+  LogReader.View consistentView() {
+    return reader.view();
   }
 
   /** Test access to the native store (corruption tests write raw values). */
@@ -493,19 +412,7 @@ final class RocksDocumentStorage implements DocumentStorage {
         interrupted = true;
       }
     }
-    for (Runnable dropped : compactionExecutor.shutdownNow()) {
-      if (dropped instanceof CompactionTask task) {
-        task.future.completeExceptionally(
-            new StorageException(name(), task.state.documentId, "compact", "store closed before it ran", null));
-      }
-    }
-    try {
-      if (!compactionExecutor.awaitTermination(CLOSE_COMPACTION_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        LOG.warn("compaction still running after {} s; closing anyway", CLOSE_COMPACTION_WAIT_SECONDS);
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-    }
+    interrupted |= compactions.shutdownAndWait();
     try {
       directory.close();
       store.syncWal();

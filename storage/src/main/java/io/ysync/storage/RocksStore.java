@@ -72,12 +72,12 @@ final class RocksStore implements AutoCloseable {
   final ColumnFamilyHandle meta;
 
   /**
-   * Opens (creating if missing) the database in {@code dir}.
+   * Opens (creating if missing) the database in {@code dir}; {@code name} names the store in exceptions.
    *
    * @throws StorageException if it cannot be opened; objects created so far are closed
    */
-  RocksStore(Path dir, long blockCacheBytes, long writeBufferBytes) {
-    this.name = dir.toString();
+  RocksStore(Path dir, String name, long blockCacheBytes, long writeBufferBytes) {
+    this.name = name;
     this.blockCacheBytes = blockCacheBytes;
     this.writeBufferBytes = writeBufferBytes;
     LRUCache cache = null;

@@ -22,7 +22,7 @@ record StorageConfig(
     int maxPendingAppends,
     int maxBatchAppends,
     Clock clock,
-    CompactionHooks hooks) {
+    StorageHooks hooks) {
 
   /** Subdirectory of the data directory holding RocksDB. */
   static final String ROCKSDB_DIR = "rocksdb";

@@ -85,6 +85,8 @@ class AppendLoadTest {
       assertThrows(NullPointerException.class, () -> storage.append("x", null, "o"));
       assertEquals(List.of(), storage.documentIds());
       assertDoesNotThrow(() -> storage.append("x".repeat(512), new byte[10], "").join());
+      assertEquals(1, storage.directoryEntry("x".repeat(512)).orElseThrow().lastSeq(), "long ids fit the directory");
+      assertEquals(0, storage.stats().directoryFailures());
     }
   }
 

@@ -99,14 +99,14 @@ class CompactionTest {
   @Test
   void crashBeforeWrite_leavesOldForm() {
     List<byte[]> updates;
-    CompactionHooks crash = new CompactionHooks() {
+    StorageHooks crash = new StorageHooks() {
       @Override
-      public void beforeWrite(String documentId) {
+      public void beforeCompactionWrite(String documentId) {
         throw new SimulatedCrash("before write");
       }
     };
     try (DocumentStorage storage =
-        TestStores.builder(dir).merger(TestStores.CONCAT).compactionHooks(crash).build()) {
+        TestStores.builder(dir).merger(TestStores.CONCAT).hooks(crash).build()) {
       updates = appendAll(storage, "doc", 6);
       CompletionException e = assertThrows(CompletionException.class, () -> storage.compact("doc").join());
       assertInstanceOf(SimulatedCrash.class, e.getCause());
@@ -123,14 +123,14 @@ class CompactionTest {
   @Test
   void crashAfterWrite_leavesNewForm() {
     List<byte[]> updates;
-    CompactionHooks crash = new CompactionHooks() {
+    StorageHooks crash = new StorageHooks() {
       @Override
-      public void afterWrite(String documentId) {
+      public void afterCompactionWrite(String documentId) {
         throw new SimulatedCrash("after write");
       }
     };
     try (DocumentStorage storage =
-        TestStores.builder(dir).merger(TestStores.CONCAT).compactionHooks(crash).build()) {
+        TestStores.builder(dir).merger(TestStores.CONCAT).hooks(crash).build()) {
       updates = appendAll(storage, "doc", 6);
       assertThrows(CompletionException.class, () -> storage.compact("doc").join());
     }
@@ -148,9 +148,9 @@ class CompactionTest {
   void appendsDuringCompaction_stayInTheTail() {
     List<byte[]> updates = new ArrayList<>();
     DocumentStorage[] self = new DocumentStorage[1];
-    CompactionHooks appendMeanwhile = new CompactionHooks() {
+    StorageHooks appendMeanwhile = new StorageHooks() {
       @Override
-      public void beforeWrite(String documentId) {
+      public void beforeCompactionWrite(String documentId) {
         for (int i = 0; i < 3; i++) {
           byte[] u = utf8("<late" + i + ">");
           updates.add(u);
@@ -159,7 +159,7 @@ class CompactionTest {
       }
     };
     try (DocumentStorage storage =
-        TestStores.builder(dir).merger(TestStores.CONCAT).compactionHooks(appendMeanwhile).build()) {
+        TestStores.builder(dir).merger(TestStores.CONCAT).hooks(appendMeanwhile).build()) {
       self[0] = storage;
       updates.addAll(0, appendAll(storage, "doc", 5));
       assertEquals(5L, storage.compact("doc").join());
@@ -215,6 +215,24 @@ class CompactionTest {
         assertArrayEquals(concat(updates.subList(0, v)), storage.stateAt("doc", v).orElseThrow(), "version " + v);
       }
       assertEquals(10, storage.versions("doc").size());
+    }
+  }
+
+  @Test
+  void readsThroughAView_seeOneFormEvenWhileACompactionCommits() {
+    try (DocumentStorage storage = TestStores.builder(dir).merger(TestStores.CONCAT).build()) {
+      List<byte[]> updates = appendAll(storage, "doc", 5);
+      byte[] prefix = Keys.prefix("doc");
+      try (LogReader.View before = ((RocksDocumentStorage) storage).consistentView()) {
+        assertEquals(5L, storage.compact("doc").join());
+        assertEquals(null, before.reader.latestSnapshot("doc", prefix, Keys.MAX_SEQ, "test"));
+        assertEquals(5, before.reader.logRange("doc", prefix, 0, Keys.MAX_SEQ, "test").size());
+      }
+      try (LogReader.View after = ((RocksDocumentStorage) storage).consistentView()) {
+        EntryCodec.Entry snapshot = after.reader.latestSnapshot("doc", prefix, Keys.MAX_SEQ, "test");
+        assertArrayEquals(concat(updates), snapshot.payload());
+        assertTrue(after.reader.logRange("doc", prefix, 0, Keys.MAX_SEQ, "test").isEmpty());
+      }
     }
   }
 }

@@ -146,4 +146,19 @@ class DirectoryTest {
       assertEquals(Coverage.NOT_COVERED, storage.coverage("doc", stateVector(1, 4)));
     }
   }
+
+  @Test
+  void fullDirectory_neverFailsAppends() {
+    int documents = 400;
+    try (DocumentStorage storage =
+        TestStores.builder(dir).directoryCapacity(20).durability(Durability.ASYNC).build()) {
+      for (int i = 0; i < documents; i++) {
+        assertEquals(1L, storage.append("doc-" + i, utf8("u"), "o").join());
+      }
+      assertEquals(documents, storage.documentIds().size());
+      assertEquals(documents, storage.directory().size() + storage.stats().directoryFailures(),
+          "every document is either in the directory or counted as a directory failure");
+      assertEquals(1, storage.load("doc-" + (documents - 1)).lastSeq());
+    }
+  }
 }

@@ -114,6 +114,9 @@ public final class Main implements Callable<Integer> {
     } else if (ex instanceof UncheckedIOException e) {
       code = ExitCodes.FAILURE;
       message = "I/O error: " + e.getCause().getMessage();
+    } else if (ex instanceof IOException e) {
+      code = ExitCodes.FAILURE;
+      message = "I/O error: " + e.getMessage();
     } else {
       code = ExitCodes.FAILURE;
       message = "internal error: " + ex;

@@ -136,7 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       config = toConfig();
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     try (SyncServer server = SyncServer.start(config)) {
       server.awaitShutdownSignal();

@@ -19,12 +19,23 @@ final class Connection {
   private final String id;
   private final String room;
   private final boolean readOnly;
+  /** Outbound bytes at which the connection is dropped at once (a multiple of the high-water mark). */
+  private final long hardLimitBytes;
   private final Queue<ByteBuf> outbound = PlatformDependent.newMpscQueue();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   /** Awareness client ids this connection introduced (room executor only). */
   final Set<Long> controlledClients = new HashSet<>(4);
 
-  Connection(Channel channel, String room, boolean readOnly) {
+  /** User event: the connection's outbound buffer passed the hard limit. */
+  static final Object SLOW_CONSUMER = new Object() {
+    @Override
+    public String toString() {
+      return "SLOW_CONSUMER";
+    }
+  };
+
+  Connection(Channel channel, String room, boolean readOnly, long hardLimitBytes) {
+    this.hardLimitBytes = hardLimitBytes;
     this.channel = channel;
     this.id = channel.id().asShortText();
     this.room = room;
@@ -72,6 +83,12 @@ final class Connection {
     boolean active = channel.isActive();
     int written = 0;
     ByteBuf frame;
+    if (active && !channel.isWritable() && channel.unsafe().outboundBuffer() != null
+        && channel.unsafe().outboundBuffer().totalPendingWriteBytes() > hardLimitBytes) {
+      // far beyond the high-water mark: do not wait for the slow-consumer timeout
+      channel.pipeline().fireUserEventTriggered(SLOW_CONSUMER);
+      active = false;
+    }
     while ((frame = outbound.poll()) != null) {
       if (active) {
         channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());

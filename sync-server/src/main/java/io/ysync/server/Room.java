@@ -38,6 +38,7 @@ final class Room {
 
   private final String name;
   private final RoomContext ctx;
+  private final RoomRegistry registry;
   private final SerialExecutor executor;
   private final CompletableFuture<Room> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
@@ -55,9 +56,10 @@ final class Room {
   private ScheduledFuture<?> awarenessTimer;
   private AutoCloseable busSubscription;
 
-  Room(String name, RoomContext ctx) {
+  Room(String name, RoomContext ctx, RoomRegistry registry) {
     this.name = name;
     this.ctx = ctx;
+    this.registry = registry;
     this.executor = new SerialExecutor(ctx.pool());
     awareness.onUpdate(this::onAwarenessUpdate);
   }
@@ -107,6 +109,9 @@ final class Room {
       synchronized (this) {
         if (state == State.LOADING) {
           state = State.ACTIVE;
+          if (refs == 0) {
+            scheduleUnload(); // everybody left while the document was loading
+          }
         }
       }
       LOG.debug("event=room_loaded room={} updates={} bytes={}", name, updates.size(), approxBytes);
@@ -140,17 +145,20 @@ final class Room {
   }
 
   /** Drops a reference; the last one schedules the unload after the grace period. */
-  void release(RoomRegistry registry) {
-    synchronized (this) {
-      if (--refs > 0 || state != State.ACTIVE) {
-        return;
-      }
-      long grace = ctx.config().roomGrace().toMillis();
-      unloadTimer = ctx.timer().schedule(() -> tryUnload(registry), grace, TimeUnit.MILLISECONDS);
+  synchronized void release() {
+    if (--refs > 0 || state != State.ACTIVE) {
+      return; // a room still LOADING schedules its unload when the load completes
     }
+    scheduleUnload();
   }
 
-  private void tryUnload(RoomRegistry registry) {
+  // guarded by this
+  private void scheduleUnload() {
+    long grace = ctx.config().roomGrace().toMillis();
+    unloadTimer = ctx.timer().schedule(this::tryUnload, grace, TimeUnit.MILLISECONDS);
+  }
+
+  private void tryUnload() {
     synchronized (this) {
       if (refs > 0 || state != State.ACTIVE) {
         return;
@@ -158,10 +166,10 @@ final class Room {
       state = State.UNLOADING;
       unloadTimer = null;
     }
-    executor.execute(() -> unload(registry));
+    executor.execute(this::unload);
   }
 
-  private void unload(RoomRegistry registry) {
+  private void unload() {
     LOG.debug("event=room_unloading room={}", name);
     flush().whenComplete((v, err) -> executor.execute(() -> {
       if (err != null) {
@@ -283,7 +291,15 @@ final class Room {
     }
   }
 
+  /** The V1 update with no structs and no deletions ({@code [0, 0]}): what an up-to-date client answers. */
+  static boolean isEmptyUpdate(byte[] update) {
+    return update.length == 2 && update[0] == 0 && update[1] == 0;
+  }
+
   private void applyFromClient(Connection c, byte[] update) {
+    if (isEmptyUpdate(update)) {
+      return; // nothing to apply; not a write attempt, even from a read-only client
+    }
     if (c.readOnly()) {
       ctx.metrics().readOnlyRejections.increment();
       send(c, Metrics.MessageKind.AUTH,

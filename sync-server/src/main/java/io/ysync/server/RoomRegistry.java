@@ -28,33 +28,31 @@ final class RoomRegistry {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("server is shutting down"));
     }
-    while (true) {
-      boolean[] created = {false};
-      Room room = rooms.computeIfAbsent(name, n -> {
-        created[0] = true;
-        return new Room(n, ctx);
-      });
-      if (room.tryRetain()) {
-        if (created[0]) {
-          room.load();
-        }
-        return room.ready().whenComplete((r, err) -> {
-          if (err != null) {
-            rooms.remove(name, room);
-          }
-        });
+    boolean[] created = {false};
+    Room room = rooms.computeIfAbsent(name, n -> {
+      created[0] = true;
+      return new Room(n, ctx, this);
+    });
+    if (room.tryRetain()) {
+      if (created[0]) {
+        room.load();
       }
-      // unloading: wait for it, then load a fresh room from the store
-      return room.unloaded().thenCompose(v -> {
-        rooms.remove(name, room);
-        return acquire(name);
+      return room.ready().whenComplete((r, err) -> {
+        if (err != null) {
+          rooms.remove(name, room);
+        }
       });
     }
+    // unloading: wait until it flushed and left the map, then load a fresh room from the store
+    return room.unloaded().thenCompose(v -> {
+      rooms.remove(name, room);
+      return acquire(name);
+    });
   }
 
   /** Drops a reference taken by {@link #acquire}. */
   void release(Room room) {
-    room.release(this);
+    room.release();
   }
 
   void removed(Room room) {

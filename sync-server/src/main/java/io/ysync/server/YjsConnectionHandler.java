@@ -61,6 +61,9 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
       start(ctx);
+    } else if (evt == Connection.SLOW_CONSUMER) {
+      disconnectSlowConsumer(ctx);
+      return;
     } else if (evt instanceof IdleStateEvent) {
       throw new CloseConnectionException(CloseCodes.GOING_AWAY, "idle timeout");
     }
@@ -70,7 +73,8 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
   private void start(ChannelHandlerContext ctx) {
     var channel = ctx.channel();
     channel.attr(ServerContext.WEBSOCKET).set(Boolean.TRUE);
-    connection = new Connection(channel, roomName, principal.readOnly());
+    connection = new Connection(channel, roomName, principal.readOnly(),
+        8L * server.config().writeBufferHighWaterMark());
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
     LOG.info("event=connect conn={} room={} remote={} subject={} mode={}", connection.id(), roomName,
@@ -195,12 +199,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
           slowConsumerTask = ctx.executor().schedule(() -> {
             slowConsumerTask = null;
             if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-              server.metrics().slowConsumerDisconnects.increment();
-              LOG.info("event=slow_consumer conn={} room={} pending_bytes={}", connection.id(), roomName,
-                  -ctx.channel().bytesBeforeWritable());
-              // the outbound buffer is full: a close frame would queue behind it, so cut the socket
-              ctx.channel().attr(ServerContext.CLOSING).set(Boolean.TRUE);
-              ctx.close();
+              disconnectSlowConsumer(ctx);
             }
           }, t, TimeUnit.MILLISECONDS);
         }
@@ -210,6 +209,17 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
       }
     }
     super.channelWritabilityChanged(ctx);
+  }
+
+  private void disconnectSlowConsumer(ChannelHandlerContext ctx) {
+    if (ctx.channel().attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) != null) {
+      return;
+    }
+    server.metrics().slowConsumerDisconnects.increment();
+    LOG.info("event=slow_consumer conn={} room={} pending_bytes={}", connection.id(), roomName,
+        ctx.channel().bytesBeforeWritable());
+    // the outbound buffer is full: a close frame would queue behind it, so cut the socket
+    ctx.close();
   }
 
   @Override

@@ -117,6 +117,9 @@ class EmbeddedPipelineTest extends NettyTestBase {
     assertInstanceOf(YMessage.PermissionDenied.class, next(a));
     assertTrue(rooms.engines.get("ro").updates.isEmpty());
     assertTrue(a.isOpen());
+    // an up-to-date client answers the server's SyncStep1 with an empty update: not a write attempt
+    a.writeInbound(frame(YMessageCodec.encode(new YMessage.SyncStep2(new byte[] {0, 0}))));
+    assertNull(next(a));
     // but it may still read
     a.writeInbound(frame(YMessageCodec.encode(new YMessage.SyncStep1(new byte[] {0}))));
     assertEquals(new YMessage.SyncStep2(new byte[0]), next(a));
@@ -269,6 +272,25 @@ class EmbeddedPipelineTest extends NettyTestBase {
     a.advanceTimeBy(30, java.util.concurrent.TimeUnit.SECONDS);
     a.runScheduledPendingTasks();
     assertFalse(a.isOpen(), "no pong: terminated");
+    a.finishAndReleaseAll();
+  }
+
+  @Test
+  void idleTimeout_closes1001() throws Exception {
+    EmbeddedChannel a = rooms.connect("idle", Principal.ANONYMOUS);
+    next(a);
+    a.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+    assertEquals(CloseCodes.GOING_AWAY, next(a));
+    a.finishAndReleaseAll();
+  }
+
+  @Test
+  void slowConsumerEvent_cutsTheSocketAndCounts() throws Exception {
+    EmbeddedChannel a = rooms.connect("slow", Principal.ANONYMOUS);
+    next(a);
+    a.pipeline().fireUserEventTriggered(Connection.SLOW_CONSUMER);
+    assertFalse(a.isOpen());
+    assertTrue(rooms.metrics.render().contains("ysync_slow_consumer_disconnects_total 1"));
     a.finishAndReleaseAll();
   }
 

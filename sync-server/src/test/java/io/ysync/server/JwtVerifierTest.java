@@ -14,6 +14,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.Timeout(60)
 class JwtVerifierTest {
   private static final String SECRET = "s3cret-s3cret-s3cret-s3cret-s3cret";
   private final JwtVerifier hs = new JwtVerifier(SECRET.getBytes(StandardCharsets.UTF_8), null);

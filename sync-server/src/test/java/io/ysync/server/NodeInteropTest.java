@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * yjs + y-websocket (WebsocketProvider on the {@code ws} package, from the reactor's node_modules) and compares the
  * clients' documents with the server's ({@code GET /api/docs/<room>}). JWT auth is on (HS256).
  */
+@org.junit.jupiter.api.Timeout(90)
 class NodeInteropTest extends NettyTestBase {
   private static final String SECRET = "interop-secret-interop-secret-interop";
   private static final Path SCRIPT = Path.of("src/test/js/interop.mjs").toAbsolutePath();

@@ -25,10 +25,11 @@ class RoomRegistryTest extends NettyTestBase {
   static final class GatedStore implements DocumentStore {
     final InMemoryDocumentStore inner = new InMemoryDocumentStore();
     volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+    volatile CompletableFuture<Void> loadGate = CompletableFuture.completedFuture(null);
 
     @Override
     public CompletionStage<List<byte[]>> load(String document) {
-      return inner.load(document);
+      return loadGate.thenCompose(v -> inner.load(document));
     }
 
     @Override
@@ -89,6 +90,23 @@ class RoomRegistryTest extends NettyTestBase {
       Thread.sleep(10);
     }
     assertEquals(0, registry.size());
+  }
+
+  @Test
+  void lastReleaseWhileLoading_unloadsOnceLoaded() throws Exception {
+    GatedStore store = new GatedStore();
+    store.loadGate = new CompletableFuture<>();
+    RoomRegistry registry = registry(store, Duration.ZERO);
+    CompletableFuture<Room> acquiring = registry.acquire("slow").toCompletableFuture();
+    Room room = registry.peek("slow");
+    registry.release(room); // the client left before the document was loaded
+    store.loadGate.complete(null);
+    acquiring.get(5, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (registry.size() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, registry.size(), "the room must not stay loaded without clients");
   }
 
   @Test

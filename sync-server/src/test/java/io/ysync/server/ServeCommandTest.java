@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+@org.junit.jupiter.api.Timeout(60)
 class ServeCommandTest {
 
   private static ServerConfig parse(String... args) {

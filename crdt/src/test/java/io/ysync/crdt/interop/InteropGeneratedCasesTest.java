@@ -36,14 +36,17 @@ import org.junit.jupiter.api.function.Executable;
  * any order), the same text delta, a byte-identical {@code encodeStateAsUpdate} and state vector, and a
  * byte-identical {@code encodeStateAsUpdateV2} unless the V2 encoder reports it is not available yet.
  *
- * <p>Default: seed 1, 40 cases. Go deeper with {@code -Dysync.interop.seed=7,8,9 -Dysync.interop.count=200}
- * (each seed generates {@code count} cases). Needs Node 20+ and {@code npm ci} at the repository root
+ * <p>Default: seed 1, 40 cases of about 60 operations. Go deeper with
+ * {@code -Dysync.interop.seed=7,8,9 -Dysync.interop.count=200 -Dysync.interop.ops=300} (each seed generates
+ * {@code count} cases). Needs Node 20+ and {@code npm ci} at the repository root
  * ({@code scripts/test-all.sh} does both).
  */
 class InteropGeneratedCasesTest {
   private static final long REPLICA_CLIENT_ID = 1234567891L;
   private static final String DEFAULT_SEEDS = "1";
   private static final int DEFAULT_COUNT = 40;
+  /** Random operations per case (the generator's {@code --ops}). */
+  private static final int DEFAULT_OPS = 60;
   private static final long GENERATOR_TIMEOUT_SECONDS = 300;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -59,9 +62,10 @@ class InteropGeneratedCasesTest {
   Stream<DynamicTest> javaReplicaMatchesYjs() throws Exception {
     String seeds = System.getProperty("ysync.interop.seed", DEFAULT_SEEDS);
     int count = Integer.getInteger("ysync.interop.count", DEFAULT_COUNT);
+    int ops = Integer.getInteger("ysync.interop.ops", DEFAULT_OPS);
     List<JsonNode> cases = new ArrayList<>();
     for (String seed : seeds.split(",")) {
-      cases.addAll(generate(Long.parseLong(seed.strip()), count));
+      cases.addAll(generate(Long.parseLong(seed.strip()), count, ops));
     }
     assertEquals(count * seeds.split(",").length, cases.size(), "number of generated cases");
     return cases.stream().map(c -> DynamicTest.dynamicTest(c.get("id").asText(), () -> check(c)));
@@ -132,7 +136,7 @@ class InteropGeneratedCasesTest {
   // ------------------------------------------------------------------------------------------------------------
   // running the generator
 
-  private static List<JsonNode> generate(long seed, int count) throws Exception {
+  private static List<JsonNode> generate(long seed, int count, int ops) throws Exception {
     Path crdtDir = crdtModuleDir();
     Path repoRoot = crdtDir.getParent();
     Path script = repoRoot.resolve("interop/gen-cases.mjs");
@@ -142,10 +146,11 @@ class InteropGeneratedCasesTest {
     }
     Path outDir = buildDir().resolve("interop");
     Files.createDirectories(outDir);
-    Path out = outDir.resolve("gen-cases-" + seed + "-" + count + ".jsonl");
-    Path log = outDir.resolve("gen-cases-" + seed + "-" + count + ".log");
+    String name = "gen-cases-" + seed + "-" + count + "-" + ops;
+    Path out = outDir.resolve(name + ".jsonl");
+    Path log = outDir.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder("node", script.toString(), "--seed", Long.toString(seed),
-        "--count", Integer.toString(count), "--out", out.toString())
+        "--count", Integer.toString(count), "--ops", Integer.toString(ops), "--out", out.toString())
         .directory(repoRoot.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());

@@ -103,6 +103,9 @@ const genScenario = (seed, kind) => {
       case 'xmlTextInsert': at(d, op.path).insert(op.index, op.text, op.attrs); break
       case 'xmlTextDelete': at(d, op.path).delete(op.index, op.len); break
       case 'xmlTextFormat': at(d, op.path).format(op.index, op.len, op.attrs); break
+      case 'insertTypeEmbed': text(d).insertEmbed(op.index, new Y.Map([[op.key, op.value]]), op.attrs); break
+      case 'cleanup': op.result = Y.cleanupYTextFormatting(text(d)); break
+      case 'transact': docs[d].transact(() => { for (const o of op.ops) apply(o) }); break
       case 'sync': {
         const u = Y.encodeStateAsUpdate(docs[op.from], Y.encodeStateVector(docs[op.to]))
         Y.applyUpdate(docs[op.to], u)
@@ -138,6 +141,8 @@ const genScenario = (seed, kind) => {
       if (delta.length === 0) delta.push({ insert: 'q' })
       return { d, op: 'applyDelta', delta }
     }
+    if (rnd() < 0.3) return { d, op: 'insertTypeEmbed', index: safeIndex(len), key: pick(['k', 'm']), value: pick([1, 'v']), ...(rnd() < 0.5 ? { attrs: pick(ATTRS)() } : {}) }
+    if (rnd() < 0.4) return { d, op: 'cleanup' }
     if (rnd() < 0.7) return { d, op: 'setAttribute', key: pick(['k1', 'k2']), value: pick([1, 'v', true, null, { a: 1 }]) }
     return { d, op: 'removeAttribute', key: pick(['k1', 'k2']) }
   }
@@ -183,6 +188,8 @@ const genScenario = (seed, kind) => {
     const i = op.op === 'sync' ? op.to : op.d
     const e = {
       doc: i,
+      ...(op.op === 'cleanup' ? { cleanups: op.result } : {}),
+      ...((() => { delete op.result; return {} })()),
         text: text(i).toString(),
         delta: deltaJSON(text(i).toDelta()),
         attrs: text(i).getAttributes(),
@@ -200,6 +207,16 @@ const genScenario = (seed, kind) => {
       op = { op: 'sync', from, to }
     } else {
       const d = int(nClients)
+      if (kind === 'text' && rnd() < 0.12) {
+        // several ops in one transaction: ops are drawn against the state left by the previous ones
+        op = { d, op: 'transact', ops: [] }
+        const n = 2 + int(3)
+        docs[d].transact(() => {
+          for (let k = 0; k < n; k++) { const o = randomTextOp(d); if (o.op === 'cleanup') continue; apply(o); op.ops.push(o) }
+        })
+        expectAll(op)
+        continue
+      }
       op = kind === 'xml' ? randomXmlOp(d) : randomTextOp(d)
     }
     apply(op)
