@@ -123,7 +123,7 @@ class TypeEditsPropertyTest {
     } else if (t instanceof YArray array) {
       int len = array.length();
       int pos = op.p1() % (len + 1);
-      switch (op.action() % 4) {
+      switch (op.action() % 5) {
         case 0, 1 -> {
           List<Object> vs = java.util.Collections.singletonList(arrayValue(op.value()));
           log.edit(p, k, "insert", pos, vs);
@@ -161,7 +161,7 @@ class TypeEditsPropertyTest {
     String current = view(text);
     int pos = snap(current, op.p1() % (len + 1));
     String s = STRINGS[op.value() % STRINGS.length];
-    switch (op.action() % 6) {
+    switch (op.action() % 7) {
       case 0, 1 -> {
         log.edit(p, k, "insert", pos, s);
         text.insert(pos, s);
@@ -171,7 +171,7 @@ class TypeEditsPropertyTest {
         log.edit(p, k, "insert", pos, s, attrs);
         text.insert(pos, s, attrs);
       }
-      case 3 -> delete(len, op, p, k, log, (from, n) -> {
+      case 3, 6 -> delete(len, op, p, k, log, (from, n) -> {
         int[] range = snapRange(current, from, n);
         log.edit(p, k, "delete", range[0], range[1]);
         text.delete(range[0], range[1]);
@@ -199,7 +199,11 @@ class TypeEditsPropertyTest {
   private static void editXml(YXmlFragment xml, Op op, String p, String k, Log log) {
     int len = xml.length();
     int pos = op.p1() % (len + 1);
-    int action = op.action() % (xml instanceof YXmlElement ? 6 : 4);
+    boolean element = xml instanceof YXmlElement;
+    int action = op.action() % (element ? 7 : 5);
+    if (!element && action == 4) {
+      action = 6; // a fragment has no attributes: delete instead
+    }
     switch (action) {
       case 0, 1, 2 -> {
         XmlNode node = action == 2 ? new XmlNode(null, STRINGS[op.value() % STRINGS.length])
@@ -207,7 +211,7 @@ class TypeEditsPropertyTest {
         log.edit(p, k, "insert", pos, List.of(node));
         xml.insert(pos, List.of(node.create()));
       }
-      case 3 -> delete(len, op, p, k, log, (from, n) -> {
+      case 3, 6 -> delete(len, op, p, k, log, (from, n) -> {
         log.edit(p, k, "delete", from, n);
         xml.delete(from, n);
       });

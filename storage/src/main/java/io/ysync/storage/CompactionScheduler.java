@@ -44,9 +44,6 @@ final class CompactionScheduler {
 
   /** Called by the committer after each commit: schedules a compaction when a threshold is passed. */
   void maybeSchedule(DocState s) {
-    if (config.merger() == null) {
-      return;
-    }
     synchronized (s) {
       if (s.compacting || s.compactionFailed || s.failed
           || (s.logEntries < config.compactionEntries() && s.logBytes < config.compactionBytes())) {

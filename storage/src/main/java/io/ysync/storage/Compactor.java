@@ -40,7 +40,7 @@ final class Compactor {
    * @throws StorageException if reading, merging or writing failed (nothing was changed)
    */
   long compact(DocState state) {
-    UpdateMerger merger = Objects.requireNonNull(config.merger(), "merger");
+    UpdateMerger merger = config.merger();
     String id = state.documentId;
     long upTo;
     synchronized (state) {

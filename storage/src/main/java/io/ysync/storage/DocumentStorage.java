@@ -131,7 +131,7 @@ public interface DocumentStorage extends AutoCloseable {
    * @param documentId the document
    * @return a future completing with the sequence number of the new snapshot (or the existing one if there was
    *     nothing to compact), or exceptionally with {@link StorageException}
-   * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
+   * @throws IllegalStateException if the store is closed
    */
   CompletableFuture<Long> compact(String documentId);
 
@@ -154,7 +154,7 @@ public interface DocumentStorage extends AutoCloseable {
    * @param seq the version
    * @return the state, or empty if that version no longer exists (garbage-collected) or was never written
    * @throws CorruptEntryException if a needed entry is corrupt
-   * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
+   * @throws IllegalStateException if the store is closed
    */
   Optional<byte[]> stateAt(String documentId, long seq);
 
@@ -168,7 +168,7 @@ public interface DocumentStorage extends AutoCloseable {
    * @return the diff, or empty if part of that range is no longer logged or was never written
    * @throws IllegalArgumentException if {@code fromSeq > toSeq} or {@code fromSeq < 0}
    * @throws CorruptEntryException if a needed entry is corrupt
-   * @throws IllegalStateException if no {@link UpdateMerger} is configured or the store is closed
+   * @throws IllegalStateException if the store is closed
    */
   Optional<byte[]> diff(String documentId, long fromSeq, long toSeq);
 

@@ -14,7 +14,6 @@ import org.jspecify.annotations.Nullable;
  * DocumentStorage storage = DocumentStorage.builder()
  *     .dataDirectory(Path.of("data"))
  *     .durability(Durability.SYNC)
- *     .merger(updates -> Updates.mergeUpdates(updates))
  *     .build();
  * }</pre>
  */
@@ -46,8 +45,8 @@ public final class DocumentStorageBuilder {
   private HistoryMode historyMode = HistoryMode.GARBAGE_COLLECTED;
   private long compactionEntries = DEFAULT_COMPACTION_ENTRIES;
   private long compactionBytes = DEFAULT_COMPACTION_BYTES;
-  private @Nullable UpdateMerger merger;
-  private @Nullable StateVectorFunction stateVectorFunction;
+  private UpdateMerger merger = CrdtUpdates.merger();
+  private @Nullable StateVectorFunction stateVectorFunction = CrdtUpdates.stateVectorFunction();
   private long blockCacheBytes = DEFAULT_BLOCK_CACHE_BYTES;
   private long writeBufferBytes = DEFAULT_WRITE_BUFFER_BYTES;
   private long directoryCapacity = DEFAULT_DIRECTORY_CAPACITY;
@@ -119,9 +118,8 @@ public final class DocumentStorageBuilder {
   }
 
   /**
-   * Sets the document-free merge used by compaction and history. Without one, compaction is off and
-   * {@code compact}, {@code stateAt} and {@code diff} throw {@link IllegalStateException}. Production passes the
-   * crdt's {@code Updates.mergeUpdates}.
+   * Sets the document-free merge used by compaction and history (default: the crdt's {@code Updates.mergeUpdates},
+   * {@link CrdtUpdates#merger()}). Tests inject fakes here.
    *
    * @return this builder
    * @throws NullPointerException if {@code merger} is null
@@ -132,7 +130,9 @@ public final class DocumentStorageBuilder {
   }
 
   /**
-   * Sets the function computing a snapshot's state vector (optional; see {@link StateVectorFunction}).
+   * Sets the function computing a snapshot's state vector (default: the crdt's
+   * {@code Updates.encodeStateVectorFromUpdate}, {@link CrdtUpdates#stateVectorFunction()}; see
+   * {@link StateVectorFunction}).
    *
    * @return this builder
    * @throws NullPointerException if {@code function} is null

@@ -250,7 +250,6 @@ final class RocksDocumentStorage implements DocumentStorage {
 
   @Override
   public CompletableFuture<Long> compact(String documentId) {
-    requireMerger();
     lockOpen("compact");
     try {
       return compactions.submit(state(documentId), false);
@@ -259,13 +258,6 @@ final class RocksDocumentStorage implements DocumentStorage {
     }
   }
 
-  private UpdateMerger requireMerger() {
-    UpdateMerger merger = config.merger();
-    if (merger == null) {
-      throw new IllegalStateException("no UpdateMerger configured: compaction and history merges are unavailable");
-    }
-    return merger;
-  }
 
   @Override
   public List<Version> versions(String documentId) {
@@ -282,7 +274,7 @@ final class RocksDocumentStorage implements DocumentStorage {
 
   @Override
   public Optional<byte[]> stateAt(String documentId, long seq) {
-    UpdateMerger merger = requireMerger();
+    UpdateMerger merger = config.merger();
     if (seq < 0) {
       throw new IllegalArgumentException("seq must not be negative: " + seq);
     }
@@ -299,7 +291,7 @@ final class RocksDocumentStorage implements DocumentStorage {
 
   @Override
   public Optional<byte[]> diff(String documentId, long fromSeq, long toSeq) {
-    UpdateMerger merger = requireMerger();
+    UpdateMerger merger = config.merger();
     if (fromSeq < 0 || fromSeq > toSeq) {
       throw new IllegalArgumentException("need 0 <= fromSeq <= toSeq, got " + fromSeq + ", " + toSeq);
     }

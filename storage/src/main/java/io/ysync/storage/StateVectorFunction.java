@@ -2,9 +2,9 @@ package io.ysync.storage;
 
 /**
  * Computes the encoded state vector of a v1 update without a document (Yjs
- * {@code Y.encodeStateVectorFromUpdate}). Optional: when injected, compaction records the state vector of each new
- * snapshot in the directory, so {@link DocumentStorage#coverage(String, byte[])} can answer for documents whose
- * appends did not carry one.
+ * {@code Y.encodeStateVectorFromUpdate}; default {@link CrdtUpdates#stateVectorFunction()}). Compaction records the
+ * state vector of each new snapshot in the directory, so {@link DocumentStorage#coverage(String, byte[])} can answer
+ * for documents whose appends did not carry one.
  *
  * <p>Implementations must be thread-safe and must not modify the array.
  */

@@ -13,7 +13,7 @@ record StorageConfig(
     HistoryMode historyMode,
     long compactionEntries,
     long compactionBytes,
-    @Nullable UpdateMerger merger,
+    UpdateMerger merger,
     @Nullable StateVectorFunction stateVectorFunction,
     long blockCacheBytes,
     long writeBufferBytes,

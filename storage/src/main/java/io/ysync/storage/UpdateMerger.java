@@ -8,8 +8,8 @@ import java.util.List;
  * <p>Storage uses it for compaction, {@link DocumentStorage#stateAt(String, long) stateAt} and
  * {@link DocumentStorage#diff(String, long, long) diff}. The contract storage relies on: applying
  * {@code merge(list)} to a document yields the same document state as applying every element of {@code list} in
- * order, and {@code merge(List.of(u))} is equivalent to {@code u}. The production wiring is the crdt module's
- * {@code Updates.mergeUpdates}; tests may inject a fake.
+ * order, and {@code merge(List.of(u))} is equivalent to {@code u}. The default is the crdt module's
+ * {@code Updates.mergeUpdates} ({@link CrdtUpdates#merger()}); tests may inject a fake.
  *
  * <p>Implementations must be thread-safe (they are called from the compaction thread and from readers) and must not
  * modify the arrays they are given.

@@ -4,7 +4,6 @@ import static io.ysync.storage.TestStores.concat;
 import static io.ysync.storage.TestStores.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,17 +182,6 @@ class CompactionTest {
       assertEquals("compact", cause.operation());
       assertArrayEquals(concat(updates), concat(storage.load("doc").updates()));
       assertEquals(1, storage.stats().compactionFailures());
-    }
-  }
-
-  @Test
-  void withoutMerger_compactionIsOff() {
-    try (DocumentStorage storage = TestStores.builder(dir).compactionThresholds(1, 1).build()) {
-      appendAll(storage, "doc", 3);
-      assertThrows(IllegalStateException.class, () -> storage.compact("doc"));
-      assertThrows(IllegalStateException.class, () -> storage.stateAt("doc", 1));
-      assertEquals(3, storage.load("doc").tail().size());
-      assertFalse(storage.stats().compactions() > 0);
     }
   }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Storage with real Yjs updates from the crdt module: random text edits by two clients, logged, compacted at random
- * points, loaded and rebuilt at past versions, compared with the documents that produced them. The merge is
- * {@link CrdtDocMerger} until the crdt's document-free {@code Updates.mergeUpdates} is public.
+ * points, loaded and rebuilt at past versions, compared with the documents that produced them. Uses the builder's
+ * defaults: the crdt's document-free {@code Updates.mergeUpdates} and {@code encodeStateVectorFromUpdate}.
  */
 class CrdtMergeTest {
   @TempDir Path dir;
@@ -25,14 +25,21 @@ class CrdtMergeTest {
   private int nextDoc;
 
   private static String text(List<byte[]> updates) {
-    return CrdtDocMerger.apply(updates).getText("t").toString();
+    Doc doc = new Doc();
+    for (byte[] u : updates) {
+      try {
+        Updates.applyUpdate(doc, u);
+      } catch (DecodeException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return doc.getText("t").toString();
   }
 
   @Test
   void realYjsUpdates_compactedLoadedAndRebuilt_matchTheEditedDocument() {
     for (HistoryMode mode : HistoryMode.values()) {
-      try (DocumentStorage storage = TestStores.builder(dir.resolve(mode.name())).historyMode(mode)
-          .merger(CrdtDocMerger.MERGER).stateVectorFunction(CrdtDocMerger.STATE_VECTOR).build()) {
+      try (DocumentStorage storage = TestStores.builder(dir.resolve(mode.name())).historyMode(mode).build()) {
         qt().withExamples(20).withShrinkCycles(20)
             .forAll(lists().of(integers().between(0, 1_000_000)).ofSizeBetween(1, 25))
             .checkAssert(ops -> {
@@ -83,9 +90,27 @@ class CrdtMergeTest {
               assertEquals(Coverage.COVERED, storage.coverage(id, Updates.encodeStateVector(clients[1])));
               assertEquals(Coverage.NOT_COVERED, storage.coverage(id, Updates.encodeStateVector(new Doc())));
               assertEquals(StateVectors.decode(Updates.encodeStateVector(clients[0])), StateVectors.decode(
-                  CrdtDocMerger.STATE_VECTOR.stateVector(storage.stateAt(id, v).orElseThrow())));
+                  CrdtUpdates.stateVectorFunction().stateVector(storage.stateAt(id, v).orElseThrow())));
             });
       }
+    }
+  }
+
+  @Test
+  void malformedUpdate_failsCompactionWithTheDocumentNamed_andDeletesNothing() throws Exception {
+    Doc source = new Doc();
+    List<byte[]> updates = new ArrayList<>();
+    source.onUpdate((update, origin, txn) -> updates.add(update));
+    source.getText("t").insert(0, "hello");
+    try (DocumentStorage storage = TestStores.builder(dir).build()) {
+      storage.append("doc", updates.get(0), "o").join();
+      storage.append("doc", new byte[] {(byte) 0xff, (byte) 0xff, 0x01}, "hostile").join();
+      var failure = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.CompletionException.class, () -> storage.compact("doc").join());
+      StorageException cause = (StorageException) failure.getCause();
+      assertEquals("doc", cause.documentId());
+      assertEquals(2, storage.load("doc").tail().size(), "nothing deleted");
+      assertEquals("hello", text(List.of(storage.stateAt("doc", 1).orElseThrow())));
     }
   }
 }

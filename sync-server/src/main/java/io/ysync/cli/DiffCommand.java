@@ -26,9 +26,7 @@ public final class DiffCommand implements Callable<Integer> {
   /** Writes the diff. */
   @Override
   public Integer call() throws Exception {
-    byte[] sv = UpdateFiles.read(svFile);
-    byte[] update = UpdateFiles.read(updateFile);
-    parent.out().write(UpdateBytes.diff(update, sv, v2));
+    parent.out().write(UpdateBytes.diff(updateFile, svFile, v2));
     return ExitCodes.OK;
   }
 }

@@ -1,7 +1,6 @@
 package io.ysync.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,11 +24,7 @@ public final class MergeCommand implements Callable<Integer> {
   /** Writes the merged update. */
   @Override
   public Integer call() throws Exception {
-    List<byte[]> updates = new ArrayList<>(files.size());
-    for (Path f : files) {
-      updates.add(UpdateFiles.read(f));
-    }
-    parent.out().write(UpdateBytes.merge(updates, v2));
+    parent.out().write(UpdateBytes.merge(files, v2));
     return ExitCodes.OK;
   }
 }

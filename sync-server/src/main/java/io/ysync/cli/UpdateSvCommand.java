@@ -23,7 +23,7 @@ public final class UpdateSvCommand implements Callable<Integer> {
   /** Writes the state vector. */
   @Override
   public Integer call() throws Exception {
-    parent.out().write(UpdateBytes.stateVectorFromUpdate(UpdateFiles.read(updateFile), v2));
+    parent.out().write(UpdateBytes.stateVectorFromUpdate(updateFile, v2));
     return ExitCodes.OK;
   }
 }

@@ -153,14 +153,40 @@ class DocCommandTest {
   }
 
   @Test
-  void byteOperations_notWiredYet_exitThreeWithOneLine() throws IOException {
-    Path sv = Files.write(dir.resolve("sv.bin"), YjsFixtures.STATE_VECTOR);
-    for (String[] args : List.of(new String[] {"doc", "merge", u1.toString(), u2.toString()},
-        new String[] {"doc", "diff", "--sv", sv.toString(), u1.toString()},
-        new String[] {"doc", "update-sv", u1.toString()})) {
+  void merge_v1AndV2_areByteIdenticalToYjs() throws IOException {
+    Result v1 = run("doc", "merge", u1.toString(), u2.toString());
+    assertEquals(0, v1.code(), v1.err());
+    assertArrayEquals(YjsFixtures.MERGED, v1.out());
+    Path u2v2 = Files.write(dir.resolve("u2.v2"), YjsFixtures.UPDATE2_V2);
+    Result v2 = run("doc", "merge", "--v2", u1v2.toString(), u2v2.toString());
+    assertEquals(0, v2.code(), v2.err());
+    assertArrayEquals(YjsFixtures.MERGED_V2, v2.out());
+  }
+
+  @Test
+  void diff_andUpdateSv_areByteIdenticalToYjs() throws IOException {
+    Path merged = Files.write(dir.resolve("merged"), YjsFixtures.MERGED);
+    Path sv = Files.write(dir.resolve("sv.bin"), YjsFixtures.SV_CLOCK_13);
+    Result diff = run("doc", "diff", "--sv", sv.toString(), merged.toString());
+    assertEquals(0, diff.code(), diff.err());
+    assertArrayEquals(YjsFixtures.DIFF, diff.out());
+    Result updateSv = run("doc", "update-sv", merged.toString());
+    assertEquals(0, updateSv.code(), updateSv.err());
+    assertArrayEquals(YjsFixtures.STATE_VECTOR, updateSv.out());
+  }
+
+  @Test
+  void byteOperations_malformedInput_exitTwoNamingTheFile() throws IOException {
+    Path bad = Files.write(dir.resolve("bad.v1"), Arrays.copyOf(YjsFixtures.UPDATE1, 40));
+    Path badSv = Files.write(dir.resolve("bad.sv"), new byte[] {5, 1});
+    for (String[] args : List.of(new String[] {"doc", "merge", u1.toString(), bad.toString()},
+        new String[] {"doc", "diff", "--sv", u1.toString().replace("u1.v1", "missing"), u1.toString()},
+        new String[] {"doc", "diff", "--sv", badSv.toString(), u1.toString()},
+        new String[] {"doc", "update-sv", bad.toString()})) {
       Result r = run(args);
-      assertEquals(ExitCodes.NOT_IMPLEMENTED, r.code(), String.join(" ", args));
-      assertTrue(r.err().matches("ysync: not implemented yet: [^\n]+\n"), r.err());
+      assertEquals(ExitCodes.BAD_INPUT, r.code(), String.join(" ", args));
+      assertTrue(r.err().matches("ysync: .*(bad\\.v1|bad\\.sv|missing): [^\n]+\n"), r.err());
+      assertEquals(0, r.out().length);
     }
   }
 

@@ -24,16 +24,26 @@ import java.util.Base64;
  * // UPDATE1 = updates[0], UPDATE2 = updates[1], UPDATE1_V2 = Y.convertUpdateFormatV1ToV2(updates[0]),
  * // STATE = Y.encodeStateAsUpdate(replica), STATE_V2 = Y.encodeStateAsUpdateV2(replica),
  * // STATE_VECTOR = Y.encodeStateVector(replica), JSON/DELTA: toString()/toJSON()/toDelta() of the roots
+ * // MERGED = Y.mergeUpdates([UPDATE1, UPDATE2]),
+ * // MERGED_V2 = Y.mergeUpdatesV2([UPDATE1, UPDATE2].map(u => Y.convertUpdateFormatV1ToV2(u))),
+ * // SV_CLOCK_13 = Y.encodeStateVector(new Map([[7, 13]])), DIFF = Y.diffUpdate(MERGED, SV_CLOCK_13)
  * }</pre>
  */
 final class YjsFixtures {
   static final byte[] UPDATE1 = b64("AQ0HAAQBBHRleHQFaGVsbG+EBwQGIHdvcmxkRgcABGJvbGQEdHJ1ZcYHBAcFBGJvbGQEbnVsbAgBBWFycmF5Bn0BfUB8PwAAAHxPAAAAe0RLGuTW4u9Qez561/KavK9IgwcSAwECA4gHEwJ2AQFhfncBeCgBA21hcAFiAXgnAQNtYXAGbmVzdGVkASgABxcBeAF3AXkHAQN4bWwDAXAHAAcZBgQABxoCaGkA");
   static final byte[] UPDATE2 = b64("AAEHAgUGFQE=");
   static final byte[] UPDATE1_V2 = b64("AAMAAwACRwgHCAAcAggEAgIAChcEAIQARgDGAAgAgwCIACgAJwAoAAcBBD8wdGV4dGhlbGxvIHdvcmxkYm9sZGJvbGRhcnJheW1hcGJtYXBuZXN0ZWR4eG1scGhpBAUGRAAFAwEDBgEDAQIHAQMAAAEAAAMBAwYEBgJBAAENAHh+fQF9QHw/AAAAfE8AAAB7REsa5Nbi71B7PnrX8pq8r0gDAQIDdgEBYX53AXh4dwF5AA==");
+  /** {@code Y.convertUpdateFormatV1ToV2(UPDATE2)}. */
+  static final byte[] UPDATE2_V2 = b64("AAAAAAAAAQAAAAAAAQcCBQUKAA==");
   static final byte[] STATE = b64("AQ4HAAQBBHRleHQFaGVsbG+BBwQGRgcABGJvbGQEdHJ1ZcYHBAcFBGJvbGQEbnVsbAgBBWFycmF5Bn0BfUB8PwAAAHxPAAAAe0RLGuTW4u9Qez561/KavK9IgwcSAwECA4gHEwF2AQFhfoEHFAEoAQNtYXABYgF4JwEDbWFwBm5lc3RlZAEoAAcXAXgBdwF5BwEDeG1sAwFwBwAHGQYEAAcaAmhpAQcCBQYVAQ==");
   static final byte[] STATE_V2 = b64("AAMAAwACRwkICAAcAwAGBAICAAoZBACBAEYAxgAIAIMAiACBACgAJwAoAAcBBDgqdGV4dGhlbGxvYm9sZGJvbGRhcnJheW1hcGJtYXBuZXN0ZWR4eG1scGhpBAVEAAUDAQMGAQMBAgcBAwAAAQAAAwEDBgRGAEECAQ4AeH59AX1AfD8AAAB8TwAAAHtESxrk1uLvUHs+etfymryvSAMBAgN2AQFhfnh3AXkBBwIFBQoA");
   /** {@code {7: 29}}: the same after UPDATE1 alone and after both updates (UPDATE2 only deletes). */
   static final byte[] STATE_VECTOR = b64("AQcd");
+  static final byte[] MERGED = b64("AQ0HAAQBBHRleHQFaGVsbG+EBwQGIHdvcmxkRgcABGJvbGQEdHJ1ZcYHBAcFBGJvbGQEbnVsbAgBBWFycmF5Bn0BfUB8PwAAAHxPAAAAe0RLGuTW4u9Qez561/KavK9IgwcSAwECA4gHEwJ2AQFhfncBeCgBA21hcAFiAXgnAQNtYXAGbmVzdGVkASgABxcBeAF3AXkHAQN4bWwDAXAHAAcZBgQABxoCaGkBBwIFBhUB");
+  static final byte[] MERGED_V2 = b64("AAMAAwACRwgHCAAcAggEAgIAChcEAIQARgDGAAgAgwCIACgAJwAoAAcBBD8wdGV4dGhlbGxvIHdvcmxkYm9sZGJvbGRhcnJheW1hcGJtYXBuZXN0ZWR4eG1scGhpBAUGRAAFAwEDBgEDAQIHAQMAAAEAAAMBAwYEBgJBAAENAHh+fQF9QHw/AAAAfE8AAAB7REsa5Nbi71B7PnrX8pq8r0gDAQIDdgEBYX53AXh4dwF5AQcCBQUKAA==");
+  /** {@code {7: 13}}. */
+  static final byte[] SV_CLOCK_13 = b64("AQcN");
+  static final byte[] DIFF = b64("AQkHDQgBBWFycmF5Bn0BfUB8PwAAAHxPAAAAe0RLGuTW4u9Qez561/KavK9IgwcSAwECA4gHEwJ2AQFhfncBeCgBA21hcAFiAXgnAQNtYXAGbmVzdGVkASgABxcBeAF3AXkHAQN4bWwDAXAHAAcZBgQABxoCaGkBBwIFBhUB");
   /** The json command's output for both updates, as Yjs computes it. */
   static final String JSON = "{\"text\":\"hello\",\"array\":[1,0,0.5,2147483648,1e+21,1e-7,{\"$bytes\":\"AQID\"},"
       + "{\"a\":null}],\"map\":{\"b\":true,\"nested\":{\"x\":\"y\"}},\"xml\":\"<p>hi</p>\"}";
