@@ -370,7 +370,14 @@ const generateCase = (seed, opsTarget) => {
     for (let i = 0; i < peers.length; i++) for (let j = i + 1; j < peers.length; j++) syncPair(peers[i], peers[j], rng)
   }
   if (!peers.every(p => sameState(p.doc, peers[0].doc) && !isPending(p.doc))) {
-    if (process.env.GEN_DEBUG) { const j0 = docJSON(peers[0].doc); for (const p of peers) { const j = docJSON(p.doc); console.error(seed, p.index, isPending(p.doc), Object.keys(j).filter(k => JSON.stringify(j[k]) !== JSON.stringify(j0[k])), Y.decodeStateVector(Y.encodeStateVector(p.doc))) } }
+    if (process.env.GEN_DEBUG) { // GEN_DEBUG=1: show which roots differ between the clients
+      const j0 = docJSON(peers[0].doc)
+      for (const p of peers) {
+        const j = docJSON(p.doc)
+        const differing = Object.keys(j).filter(k => canon(j[k]) !== canon(j0[k]))
+        console.error(seed, p.index, isPending(p.doc), differing, Y.decodeStateVector(Y.encodeStateVector(p.doc)))
+      }
+    }
     return null
   }
   if (updates.some(u => u.v2 === null)) throw new Error(`seed ${seed}: an update without its V2 twin`)
