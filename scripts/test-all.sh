@@ -8,8 +8,8 @@
 # Environment: YSYNC_CONFORMANCE_CHECKS (default below), YSYNC_SKIP_CONFORMANCE=1 to skip the checker.
 set -euo pipefail
 
-# Checks of the conformance checker run against ./ysync doc (later issues widen this to "all").
-CONFORMANCE_CHECKS="${YSYNC_CONFORMANCE_CHECKS:-json,delta,state,sv}"
+# Checks of the conformance checker run against ./ysync doc: all of them (core + mergeV2, stateFromV2, svFromUpdate).
+CONFORMANCE_CHECKS="${YSYNC_CONFORMANCE_CHECKS:-all}"
 CONFORMANCE_BATCH_CASES=20
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)

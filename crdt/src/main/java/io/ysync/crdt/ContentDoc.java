@@ -1,19 +1,23 @@
 package io.ysync.crdt;
 
 import io.ysync.crdt.codec.DecodeException;
+import io.ysync.crdt.codec.Undefined;
 import io.ysync.crdt.codec.UpdateDecoder;
 import io.ysync.crdt.codec.UpdateEncoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A subdocument reference (guid + options). Subdocument loading is minimal: the referenced {@link Doc} is created
- * with the guid and options; the options object is written back exactly as read.
+ * A subdocument reference (guid + options). The referenced {@link Doc} is created from the guid and options
+ * ({@code gc}, {@code autoLoad}, {@code meta}, {@code collectionid}, {@code shouldLoad}); the options object is
+ * written back exactly as read. {@link Doc#destroy()} replaces {@link #doc} by a fresh doc of the same guid.
  */
 // Port of ContentDoc, yjs src/structs/ContentDoc.js v13.6.33
 final class ContentDoc implements Content {
-  final Doc doc;
+  /** The subdocument; replaced when it is destroyed (as Yjs's {@code content.doc = new Doc(..)}). */
+  Doc doc;
   /** The opts object as written by Yjs ({gc?, autoLoad?, meta?} or whatever was decoded). */
   final Object opts;
 
@@ -42,26 +46,42 @@ final class ContentDoc implements Content {
 
   // Port of createDocFromOpts, yjs src/structs/ContentDoc.js v13.6.33
   private static Doc createDocFromOpts(String guid, Object opts) {
+    return createDocFromOpts(guid, opts, null);
+  }
+
+  /**
+   * {@code new Doc({ guid, ...opts, shouldLoad })} with {@code shouldLoad} = {@code shouldLoadOverride} if given,
+   * else {@code opts.shouldLoad || opts.autoLoad || false}.
+   */
+  // Port of createDocFromOpts, yjs src/structs/ContentDoc.js v13.6.33 (and the replacement doc of Doc#destroy)
+  static Doc createDocFromOpts(String guid, Object opts, @Nullable Boolean shouldLoadOverride) {
     boolean gc = true;
     boolean autoLoad = false;
     boolean shouldLoad = false;
     Object meta = null;
+    String collectionid = null;
     if (opts instanceof Map<?, ?> m) {
       Object g = m.get("gc");
-      gc = g == null && !m.containsKey("gc") || g == io.ysync.crdt.codec.Undefined.INSTANCE || truthy(g);
+      gc = g == null && !m.containsKey("gc") || g == Undefined.INSTANCE || truthy(g);
       autoLoad = truthy(m.get("autoLoad"));
       shouldLoad = truthy(m.get("shouldLoad")) || autoLoad;
-      meta = m.get("meta");
+      Object mt = m.get("meta");
+      meta = mt == Undefined.INSTANCE ? null : mt;
+      if (m.get("collectionid") instanceof String c) {
+        collectionid = c;
+      }
+      if (m.get("guid") instanceof String g2) {
+        guid = g2;
+      }
     }
-    Doc d = new Doc(new DocOptions(null, gc, guid));
-    d.autoLoad = autoLoad;
-    d.shouldLoad = shouldLoad;
-    d.meta = meta;
-    return d;
+    if (shouldLoadOverride != null) {
+      shouldLoad = shouldLoadOverride;
+    }
+    return new Doc(new DocOptions(null, gc, guid, collectionid, meta, autoLoad, shouldLoad));
   }
 
   private static boolean truthy(Object o) {
-    if (o == null || o == io.ysync.crdt.codec.Undefined.INSTANCE) {
+    if (o == null || o == Undefined.INSTANCE) {
       return false;
     }
     if (o instanceof Boolean b) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,6 +41,11 @@ public final class Doc {
   final EventHandler<UpdateArgs> updateHandlers = new EventHandler<>();
   final EventHandler<UpdateArgs> updateV2Handlers = new EventHandler<>();
   final EventHandler<Transaction> afterTransactionHandlers = new EventHandler<>();
+  final EventHandler<SubdocsEvent> subdocsHandlers = new EventHandler<>();
+  final EventHandler<Doc> destroyHandlers = new EventHandler<>();
+  boolean isLoaded = false;
+  boolean isDestroyed = false;
+  private final CompletableFuture<Doc> whenLoaded = new CompletableFuture<>();
 
   record UpdateArgs(byte[] update, @Nullable Object origin, Transaction transaction) {}
 
@@ -53,6 +59,10 @@ public final class Doc {
     this.gc = options.gc();
     this.clientID = options.clientId() != null ? options.clientId() : generateNewClientId();
     this.guid = options.guid() != null ? options.guid() : UUID.randomUUID().toString();
+    this.collectionid = options.collectionid();
+    this.meta = options.meta();
+    this.autoLoad = options.autoLoad();
+    this.shouldLoad = options.shouldLoad();
   }
 
   /** A random uint32 client id. */
@@ -76,9 +86,145 @@ public final class Doc {
     return gc;
   }
 
-  /** Subdocuments currently referenced by this document. */
+  /** The collection id ({@code null} = none); a subdocument without one takes over its parent's when added. */
+  public @Nullable String collectionid() {
+    return collectionid;
+  }
+
+  /** The meta information given in the options ({@code null} = none). */
+  public @Nullable Object meta() {
+    return meta;
+  }
+
+  /** Whether remote peers load this subdocument automatically. */
+  public boolean autoLoad() {
+    return autoLoad;
+  }
+
+  /** Whether a provider should load this document ({@link #load()} sets it). */
+  public boolean shouldLoad() {
+    return shouldLoad;
+  }
+
+  /** Subdocuments currently referenced by this document (unmodifiable view). */
+  // Port of Doc#getSubdocs, yjs src/utils/Doc.js v13.6.33
   public Set<Doc> getSubdocs() {
     return Collections.unmodifiableSet(subdocs);
+  }
+
+  /** The guids of {@link #getSubdocs()} (a new set). */
+  // Port of Doc#getSubdocGuids, yjs src/utils/Doc.js v13.6.33
+  public Set<String> getSubdocGuids() {
+    Set<String> guids = new LinkedHashSet<>();
+    for (Doc d : subdocs) {
+      guids.add(d.guid);
+    }
+    return guids;
+  }
+
+  /**
+   * The document this one is a subdocument of (the document of the type containing it), {@code null} if it is
+   * not integrated as a subdocument or was destroyed.
+   */
+  public @Nullable Doc parentDoc() {
+    Item item = _item;
+    return item == null || item.parent == null ? null : item.parent.doc;
+  }
+
+  /**
+   * Requests loading this (sub)document: if it is a subdocument that should not load yet, the parent document's
+   * next {@code subdocs} event lists it in {@code loaded} (a transaction on the parent is run). Sets
+   * {@link #shouldLoad()}. Safe to call repeatedly.
+   */
+  // Port of Doc#load, yjs src/utils/Doc.js v13.6.33
+  public void load() {
+    Item item = _item;
+    if (item != null && !shouldLoad) {
+      TransactionCleanup.transact(item.parent.doc, transaction -> {
+        transaction.subdocsLoaded.add(this);
+        return null;
+      }, null, true);
+    }
+    shouldLoad = true;
+  }
+
+  /**
+   * Signals that a provider loaded the content of this document (Yjs's {@code load} event): sets
+   * {@link #isLoaded()} and completes {@link #whenLoaded()}.
+   */
+  public void emitLoaded() {
+    isLoaded = true;
+    whenLoaded.complete(this);
+  }
+
+  /** Whether {@link #emitLoaded()} was called. */
+  public boolean isLoaded() {
+    return isLoaded;
+  }
+
+  /** Completes with this document once {@link #emitLoaded()} is called (Yjs's {@code whenLoaded} promise). */
+  public CompletableFuture<Doc> whenLoaded() {
+    return whenLoaded;
+  }
+
+  /** Whether {@link #destroy()} was called. */
+  public boolean isDestroyed() {
+    return isDestroyed;
+  }
+
+  /**
+   * Subscribes to the {@code subdocs} event: subdocuments added, removed or to be loaded, emitted once per
+   * transaction at its end (after the update events).
+   */
+  public Subscription onSubdocs(Consumer<SubdocsEvent> listener) {
+    return subdocsHandlers.add(listener);
+  }
+
+  /** Subscribes to the {@code destroy} event (called with this document by {@link #destroy()}). */
+  public Subscription onDestroy(Consumer<Doc> listener) {
+    return destroyHandlers.add(listener);
+  }
+
+  /**
+   * Destroys this document: destroys its subdocuments, and if it is a subdocument, replaces it in its parent by a
+   * new, not loaded {@link Doc} with the same guid and options (the parent's next {@code subdocs} event lists this
+   * doc as removed and the replacement as added unless the item is deleted). Then emits {@code destroy} and
+   * removes all update, transaction, subdocs and destroy listeners.
+   */
+  // Port of Doc#destroy, yjs src/utils/Doc.js v13.6.33
+  public void destroy() {
+    isDestroyed = true;
+    for (Doc subdoc : new ArrayList<>(subdocs)) {
+      subdoc.destroy();
+    }
+    Item item = _item;
+    if (item != null) {
+      _item = null;
+      // a deleted item may have been garbage collected (ContentDeleted): then there is nothing to replace
+      Doc replacement = null;
+      if (item.content instanceof ContentDoc content) {
+        replacement = ContentDoc.createDocFromOpts(guid, content.opts, false);
+        content.doc = replacement;
+        replacement._item = item;
+      }
+      Doc added = replacement;
+      TransactionCleanup.transact(item.parent.doc, transaction -> {
+        if (!item.isDeleted() && added != null) {
+          transaction.subdocsAdded.add(added);
+        }
+        transaction.subdocsRemoved.add(this);
+        return null;
+      }, null, true);
+    }
+    try {
+      destroyHandlers.call(this);
+    } finally {
+      updateHandlers.clear();
+      updateV2Handlers.clear();
+      afterTransactionHandlers.clear();
+      subdocsHandlers.clear();
+      destroyHandlers.clear();
+    }
   }
 
   /** Runs {@code f} in a (possibly nested) transaction with origin {@code null}. */

@@ -4,6 +4,7 @@ import io.ysync.crdt.codec.UpdateEncoder;
 import io.ysync.crdt.codec.UpdateEncoderV1;
 import io.ysync.crdt.codec.UpdateEncoderV2;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -189,12 +190,25 @@ final class TransactionCleanup {
         }
         if (!transaction.subdocsAdded.isEmpty() || !transaction.subdocsRemoved.isEmpty()
             || !transaction.subdocsLoaded.isEmpty()) {
+          // Port of the subdocs part of cleanupTransactions, yjs src/utils/Transaction.js v13.6.33
           for (Doc subdoc : transaction.subdocsAdded) {
             subdoc.clientID = doc.clientID;
+            if (subdoc.collectionid == null) {
+              subdoc.collectionid = doc.collectionid;
+            }
             doc.subdocs.add(subdoc);
           }
           for (Doc subdoc : transaction.subdocsRemoved) {
             doc.subdocs.remove(subdoc);
+          }
+          try {
+            doc.subdocsHandlers.call(new SubdocsEvent(Collections.unmodifiableSet(transaction.subdocsAdded),
+                Collections.unmodifiableSet(transaction.subdocsRemoved),
+                Collections.unmodifiableSet(transaction.subdocsLoaded), doc, transaction));
+          } finally {
+            for (Doc subdoc : new ArrayList<>(transaction.subdocsRemoved)) {
+              subdoc.destroy();
+            }
           }
         }
         if (transactionCleanups.size() <= i + 1) {

@@ -172,13 +172,39 @@ public class YText extends AbstractType {
    * The content as a Quill delta: one insert op per run of text with equal attributes and one per embed or
    * nested type; {@code attributes} is null for unformatted runs.
    *
-   * <p>Yjs's snapshot variant {@code toDelta(snapshot, prevSnapshot, computeYChange)} is not public yet because
-   * snapshots are not ported; the algorithm is ready in {@link #toDelta(Predicate, Predicate, BiFunction)}, which
-   * the snapshot API will call once {@code Snapshot} exists.
+   * <p>See {@link #toDelta(Snapshot, Snapshot, BiFunction)} for the snapshot variant.
    */
   // Port of YText#toDelta, yjs src/types/YText.js v13.6.33
   public List<YDelta> toDelta() {
-    return toDelta(null, null, null);
+    return toDelta((Predicate<Item>) null, null, null);
+  }
+
+  /**
+   * The delta of this text as it was in {@code snapshot} ({@code null} = the current state). With a
+   * {@code prevSnapshot}, content visible in only one of the two states is included and marked with a
+   * {@code ychange} attribute: {@code computeYChange.apply("added" | "removed", id)} of the item's id, or
+   * {@code {type: "added" | "removed"}} without {@code computeYChange}. Runs in a transaction of the text's
+   * document (origin {@code "cleanup"}, as Yjs) that splits structs at the snapshot borders; requires an
+   * integrated text.
+   */
+  // Port of YText#toDelta, yjs src/types/YText.js v13.6.33
+  public List<YDelta> toDelta(@Nullable Snapshot snapshot, @Nullable Snapshot prevSnapshot,
+      @Nullable BiFunction<String, Id, Object> computeYChange) {
+    Doc d = doc;
+    if (d == null || (snapshot == null && prevSnapshot == null)) {
+      return toDelta((Predicate<Item>) null, null, computeYChange);
+    }
+    return d.transactResult(transaction -> {
+      if (snapshot != null) {
+        Snapshot.splitSnapshotAffectedStructs(transaction, snapshot);
+      }
+      if (prevSnapshot != null) {
+        Snapshot.splitSnapshotAffectedStructs(transaction, prevSnapshot);
+      }
+      return toDelta(snapshot == null ? null : (Predicate<Item>) n -> Snapshot.isVisible(n, snapshot),
+          prevSnapshot == null ? null : (Predicate<Item>) n -> Snapshot.isVisible(n, prevSnapshot),
+          computeYChange);
+    }, "cleanup");
   }
 
   /**

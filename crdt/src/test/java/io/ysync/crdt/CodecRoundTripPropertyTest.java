@@ -34,7 +34,7 @@ class CodecRoundTripPropertyTest {
 
   @Test
   void reloadedStateReencodesIdentically() {
-    ConvergencePropertyTest.theory(40).forAll(ConvergencePropertyTest.schedules(true, 30)).checkAssert(s -> {
+    ConvergencePropertyTest.theory(80).forAll(ConvergencePropertyTest.schedules(true, 30)).checkAssert(s -> {
       for (Doc d : TypeEditsPropertyTest.docsOf(s)) {
         byte[] v1 = Updates.encodeStateAsUpdate(d);
         byte[] v2 = Updates.encodeStateAsUpdateV2(d);
@@ -79,7 +79,7 @@ class CodecRoundTripPropertyTest {
       }
       return sv;
     };
-    ConvergencePropertyTest.theory(300).forAll(vectors).checkAssert(sv -> {
+    ConvergencePropertyTest.theory(1000).forAll(vectors).checkAssert(sv -> {
       byte[] expected = independentStateVector(sv);
       assertArrayEquals(expected, StateVector.of(sv).encode(), "encode " + sv);
       try {
@@ -114,7 +114,7 @@ class CodecRoundTripPropertyTest {
   @Test
   void anyValuesRoundTrip() {
     Gen<Object> values = in -> anyValue(in, 0);
-    ConvergencePropertyTest.theory(500).forAll(values).describedAs(CodecRoundTripPropertyTest::show).checkAssert(v -> {
+    ConvergencePropertyTest.theory(2000).forAll(values).describedAs(CodecRoundTripPropertyTest::show).checkAssert(v -> {
       Lib0Encoder enc = new Lib0Encoder();
       enc.writeAny(v);
       byte[] bytes = enc.toByteArray();

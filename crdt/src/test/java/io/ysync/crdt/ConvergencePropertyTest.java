@@ -21,8 +21,8 @@ import org.quicktheories.impl.Constraint;
  * Convergence: 3-6 replicas with distinct client ids make random edits on every shared type ({@link TypeEditsPropertyTest#edit}),
  * go offline, and receive the captured update bytes in random order, duplicated, late or not at all, plus
  * state-vector syncs. After every replica has received every update (in a random order), all replicas must have the
- * same JSON, the same state vector and byte-identical {@code encodeStateAsUpdate}. The expected values are the other
- * replicas (no oracle from the code under test).
+ * same JSON, the same state vector and byte-identical {@code encodeStateAsUpdate} (canonicalised, see
+ * {@link #assertConverged}). The expected values are the other replicas (no oracle from the code under test).
  *
  * <p>Examples per property: {@code -Dysync.properties.examples=N} (default {@value #DEFAULT_EXAMPLES}); seed:
  * {@code -Dysync.properties.seed=S}; shrink cycles: {@code -Dysync.properties.shrinks=N}. A failure prints the
@@ -31,7 +31,7 @@ import org.quicktheories.impl.Constraint;
  * replica's state with Java's. {@code -Dysync.properties.dump=true} writes every schedule (differential testing).
  */
 class ConvergencePropertyTest {
-  static final int DEFAULT_EXAMPLES = 150;
+  static final int DEFAULT_EXAMPLES = 300;
   /** Origin of remote updates; updates of transactions with this origin are not captured. */
   static final Object REMOTE = "remote";
   /** Rounds of the final all-pairs state-vector sync. */
@@ -370,20 +370,35 @@ class ConvergencePropertyTest {
     }
   }
 
-  /** Asserts equal JSON, state vectors and byte-identical full states across {@code docs}. */
+  /**
+   * Asserts equal JSON, equal state vectors and byte-identical {@code encodeStateAsUpdate} across {@code docs}, the
+   * latter on the canonical form {@link #canonicalState}: the raw bytes of converged yjs 13.6.33 replicas can differ
+   * in how adjacent GC ranges are split (e.g. {@code GC 2:0 len 2} vs {@code GC 2:0 len 1, GC 2:1 len 1}, depending on
+   * the order in which the deletions arrived); bench/js/replay-schedule.mjs shows that yjs does exactly the same.
+   */
   static void assertConverged(List<Doc> docs, java.util.function.Supplier<String> context) {
     Doc first = docs.get(0);
     Object json0 = normalize(first.toJSON());
     byte[] sv0 = Updates.encodeStateVector(first);
-    byte[] state0 = Updates.encodeStateAsUpdate(first);
+    byte[] state0 = canonicalState(first);
     for (int i = 1; i < docs.size(); i++) {
       Doc d = docs.get(i);
       int n = i + 1;
       assertEquals(json0, normalize(d.toJSON()), () -> "toJSON differs: r1 vs r" + n + context.get());
       assertArrayEquals(sv0, Updates.encodeStateVector(d), () -> "encodeStateVector differs: r1 vs r" + n + context.get());
-      assertArrayEquals(state0, Updates.encodeStateAsUpdate(d),
-          () -> "encodeStateAsUpdate differs: r1 vs r" + n + context.get());
+      assertArrayEquals(state0, canonicalState(d),
+          () -> "encodeStateAsUpdate (canonical) differs: r1 vs r" + n + context.get());
     }
+  }
+
+  /**
+   * {@code encodeStateAsUpdate} of a fresh doc (same gc flag) that loaded {@code d}'s state: integrating everything in
+   * one transaction merges all mergeable neighbours, so split-but-mergeable structs no longer differ.
+   */
+  static byte[] canonicalState(Doc d) {
+    Doc fresh = new Doc(DocOptions.defaults().withClientId(0xFFFFFFFFL).withGc(d.gc()));
+    apply(fresh, Updates.encodeStateAsUpdate(d), "reload of client " + d.clientID());
+    return Updates.encodeStateAsUpdate(fresh);
   }
 
   /**

@@ -86,7 +86,7 @@ class DecoderFuzzPropertyTest {
       return b;
     };
     Doc base = sampleDoc();
-    ConvergencePropertyTest.theory(2000).forAll(bytes).describedAs(b -> HexFormat.of().formatHex(b)).checkAssert(b -> {
+    ConvergencePropertyTest.theory(4000).forAll(bytes).describedAs(b -> HexFormat.of().formatHex(b)).checkAssert(b -> {
       for (boolean v2 : new boolean[] {false, true}) {
         feed(freshDoc(), b, v2, HexFormat.of().formatHex(b));
         feed(copy(base), b, v2, HexFormat.of().formatHex(b));
@@ -107,7 +107,7 @@ class DecoderFuzzPropertyTest {
       }
       return new Case(s, v2, source, ms);
     };
-    ConvergencePropertyTest.theory(300).forAll(cases).checkAssert(c -> {
+    ConvergencePropertyTest.theory(600).forAll(cases).checkAssert(c -> {
       List<Doc> docs = TypeEditsPropertyTest.docsOf(c.schedule());
       Doc from = docs.get(0);
       byte[] valid;

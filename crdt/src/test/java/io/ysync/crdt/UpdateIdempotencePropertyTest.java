@@ -26,19 +26,19 @@ class UpdateIdempotencePropertyTest {
 
   @Test
   void applyingEveryUpdateTwiceChangesNothing() {
-    ConvergencePropertyTest.theory(40).forAll(ConvergencePropertyTest.schedules(true, 25), SEEDS)
+    ConvergencePropertyTest.theory(80).forAll(ConvergencePropertyTest.schedules(true, 25), SEEDS)
         .checkAssert((s, seed) -> checkMessagesTwice(s, seed));
   }
 
   @Test
   void applyingEveryUpdateTwiceChangesNothingWithoutGc() {
-    ConvergencePropertyTest.theory(40).forAll(ConvergencePropertyTest.schedules(false, 25), SEEDS)
+    ConvergencePropertyTest.theory(80).forAll(ConvergencePropertyTest.schedules(false, 25), SEEDS)
         .checkAssert((s, seed) -> checkMessagesTwice(s, seed));
   }
 
   @Test
   void applyingAWholeStateTwiceChangesNothing() {
-    ConvergencePropertyTest.theory(40).forAll(ConvergencePropertyTest.schedules(true, 25)).checkAssert(s -> {
+    ConvergencePropertyTest.theory(80).forAll(ConvergencePropertyTest.schedules(true, 25)).checkAssert(s -> {
       for (Doc d : TypeEditsPropertyTest.docsOf(s)) {
         for (boolean v2 : new boolean[] {false, true}) {
           byte[] state = v2 ? Updates.encodeStateAsUpdateV2(d) : Updates.encodeStateAsUpdate(d);

@@ -128,7 +128,8 @@ class SyncServerTest extends NettyTestBase {
     // exp is checked with 30 s leeway at the upgrade, but the connection closes at exp itself
     String token = TestTokens.hs256(SECRET, claims("[\"*\"]", "rw", inSeconds(1)));
     try (WsTestClient c = WsTestClient.connect(server.port(), "/d?token=" + token)) {
-      c.next();
+      // No c.next() here: on a loaded machine exp may already have passed when the upgrade completes, and the
+      // server then closes before its SyncStep1 reaches the client. The close code is what this test is about.
       assertEquals(CloseCodes.TOKEN_EXPIRED, c.awaitClose());
     }
   }
