@@ -283,6 +283,34 @@ class SnapshotTest {
   }
 
   @Test
+  void textSnapshot_insertAndDeleteBetweenSnapshots_marksYChanges() {
+    // Port of testSnapshot, yjs tests/y-text.tests.js
+    Doc doc0 = new Doc(new DocOptions(0L, false, null));
+    YText text0 = doc0.getText("text");
+    text0.applyDelta(YTextTest.delta("[{ insert: 'abcd' }]"));
+    Snapshot snapshot1 = Snapshot.snapshot(doc0);
+    text0.applyDelta(YTextTest.delta("[{ retain: 1 }, { insert: 'x' }, { delete: 1 }]"));
+    Snapshot snapshot2 = Snapshot.snapshot(doc0);
+    text0.applyDelta(YTextTest.delta("[{ retain: 2 }, { delete: 3 }, { insert: 'x' }, { delete: 1 }]"));
+    YTextTest.assertDelta("[{ insert: 'abcd' }]", text0.toDelta(snapshot1, null, null));
+    YTextTest.assertDelta("[{ insert: 'axcd' }]", text0.toDelta(snapshot2, null, null));
+    YTextTest.assertDelta("[{ insert: 'a' }, { insert: 'x', attributes: { ychange: { type: 'added' } } },"
+        + " { insert: 'b', attributes: { ychange: { type: 'removed' } } }, { insert: 'cd' }]",
+        text0.toDelta(snapshot2, snapshot1, null));
+  }
+
+  @Test
+  void textSnapshotDeleteAfter_insertAfterSnapshot_isHidden() {
+    // Port of testSnapshotDeleteAfter, yjs tests/y-text.tests.js
+    Doc doc0 = new Doc(new DocOptions(0L, false, null));
+    YText text0 = doc0.getText("text");
+    text0.applyDelta(YTextTest.delta("[{ insert: 'abcd' }]"));
+    Snapshot snapshot1 = Snapshot.snapshot(doc0);
+    text0.applyDelta(YTextTest.delta("[{ retain: 4 }, { insert: 'e' }]"));
+    YTextTest.assertDelta("[{ insert: 'abcd' }]", text0.toDelta(snapshot1, null, null));
+  }
+
+  @Test
   void snapshotGetters_readPastState() {
     Doc doc = noGcDoc();
     YArray arr = doc.getArray("a");

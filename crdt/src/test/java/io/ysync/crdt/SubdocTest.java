@@ -152,6 +152,19 @@ class SubdocTest {
   }
 
   @Test
+  void subdocsUndo() {
+    // Port of testSubdocsUndo
+    Doc ydoc = new Doc();
+    YXmlFragment elems = ydoc.getXmlFragment("");
+    UndoManager undoManager = new UndoManager(elems);
+    Doc subdoc = new Doc();
+    elems.insert(0, List.of(subdoc));
+    undoManager.undo();
+    undoManager.redo();
+    assertEquals(1, elems.length());
+  }
+
+  @Test
   void loadEvent_completesWhenLoaded() {
     // Port of testLoadDocsEvent (the 'load' event is emitLoaded())
     Doc ydoc = new Doc();
