@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ysync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Yjs-compatible collaborative-document sync service for the JVM.",
-    subcommands = {DocCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DocCommand.class, ServeCommand.class, StoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
   private final OutputStream out;

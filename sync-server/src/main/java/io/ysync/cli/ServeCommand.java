@@ -1,6 +1,13 @@
 package io.ysync.cli;
 
 import io.ysync.server.AuthMode;
+import io.ysync.server.DocumentStore;
+import io.ysync.server.InMemoryDocumentStore;
+import io.ysync.server.RocksDocumentStore;
+import io.ysync.storage.DocumentStorage;
+import io.ysync.storage.Durability;
+import io.ysync.storage.HistoryMode;
+import io.ysync.storage.StorageException;
 import io.ysync.server.RateLimitAction;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.SyncServer;
@@ -33,6 +40,37 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "${env:YSYNC_DATA_DIR:-./data}",
       description = "Directory for persistent documents (env YSYNC_DATA_DIR, default ${DEFAULT-VALUE}).")
   Path dataDir;
+
+  @Option(names = "--store", defaultValue = "${env:YSYNC_STORE:-rocksdb}",
+      description = "Document store: rocksdb (durable, in --data-dir) or memory (lost on exit) "
+          + "(env YSYNC_STORE, default ${DEFAULT-VALUE}).")
+  String store;
+
+  @Option(names = "--durability", defaultValue = "${env:YSYNC_DURABILITY:-sync}",
+      description = "sync (fsync before acknowledging) or async (WAL synced every 10 ms) "
+          + "(env YSYNC_DURABILITY, default ${DEFAULT-VALUE}).")
+  String durability;
+
+  @Option(names = "--history", defaultValue = "${env:YSYNC_HISTORY:-gc}",
+      description = "gc (compaction drops merged log entries) or full (keep every version) "
+          + "(env YSYNC_HISTORY, default ${DEFAULT-VALUE}).")
+  String history;
+
+  @Option(names = "--compaction-entries", defaultValue = "${env:YSYNC_COMPACTION_ENTRIES:-1000}",
+      description = "Compact a document when its log tail reaches this many entries (default ${DEFAULT-VALUE}).")
+  long compactionEntries;
+
+  @Option(names = "--compaction-bytes", defaultValue = "${env:YSYNC_COMPACTION_BYTES:-4194304}",
+      description = "... or this many bytes (default ${DEFAULT-VALUE}).")
+  long compactionBytes;
+
+  @Option(names = "--rocksdb-cache-bytes", defaultValue = "${env:YSYNC_ROCKSDB_CACHE_BYTES:-67108864}",
+      description = "RocksDB block cache, index and filter blocks included (default ${DEFAULT-VALUE}).")
+  long rocksdbCacheBytes;
+
+  @Option(names = "--rocksdb-write-buffer-bytes", defaultValue = "${env:YSYNC_ROCKSDB_WRITE_BUFFER_BYTES:-67108864}",
+      description = "RocksDB memtables, charged to the block cache (default ${DEFAULT-VALUE}).")
+  long rocksdbWriteBufferBytes;
 
   @Option(names = "--redis-url", defaultValue = "${env:YSYNC_REDIS_URL:-}",
       description = "Redis URL for scale-out; empty = off (env YSYNC_REDIS_URL).")
@@ -138,10 +176,48 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    try (SyncServer server = SyncServer.start(config)) {
+    DocumentStore documents;
+    try {
+      documents = openStore(config);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (StorageException e) {
+      throw new CliException(ExitCodes.FAILURE, StoreCommand.describeOpenFailure(config.dataDir(), e), e);
+    }
+    try (SyncServer server = SyncServer.start(config, documents)) {
       server.awaitShutdownSignal();
     }
     return 0;
+  }
+
+  /**
+   * Opens the document store the options select.
+   *
+   * @param config the server configuration (its data directory)
+   * @return the store; the server closes it
+   * @throws IllegalArgumentException if an option is invalid
+   * @throws StorageException if the storage cannot be opened
+   */
+  public DocumentStore openStore(ServerConfig config) {
+    return switch (store.toLowerCase(java.util.Locale.ROOT)) {
+      case "memory" -> new InMemoryDocumentStore();
+      case "rocksdb" -> new RocksDocumentStore(DocumentStorage.builder()
+          .dataDirectory(config.dataDir())
+          .durability(switch (durability.toLowerCase(java.util.Locale.ROOT)) {
+            case "sync" -> Durability.SYNC;
+            case "async" -> Durability.ASYNC;
+            default -> throw new IllegalArgumentException("--durability must be sync or async, not " + durability);
+          })
+          .historyMode(switch (history.toLowerCase(java.util.Locale.ROOT)) {
+            case "gc" -> HistoryMode.GARBAGE_COLLECTED;
+            case "full" -> HistoryMode.FULL;
+            default -> throw new IllegalArgumentException("--history must be gc or full, not " + history);
+          })
+          .compactionThresholds(compactionEntries, compactionBytes)
+          .blockCacheBytes(rocksdbCacheBytes).writeBufferBytes(rocksdbWriteBufferBytes)
+          .build());
+      default -> throw new IllegalArgumentException("--store must be rocksdb or memory, not " + store);
+    };
   }
 
   /** Builds the validated server configuration from the parsed options. */

@@ -18,6 +18,19 @@ public interface DocumentStore extends AutoCloseable {
   /** Appends one V1 update to the document's log. */
   CompletionStage<Void> append(String document, byte[] update);
 
+  /**
+   * Appends one V1 update together with the document's encoded state vector after it, which a persistent store
+   * may record to answer a SyncStep1 without loading; the default ignores the state vector.
+   *
+   * @param document the document
+   * @param update the V1 update
+   * @param stateVectorAfter the document's state vector after the update, or {@code null}
+   * @return completes when the update is stored (durable for a persistent store)
+   */
+  default CompletionStage<Void> append(String document, byte[] update, byte[] stateVectorAfter) {
+    return append(document, update);
+  }
+
   /** Replaces the document's log by one V1 update holding its full state (compaction). */
   CompletionStage<Void> flush(String document, byte[] state);
 

@@ -108,7 +108,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         send(ctx, req, res);
       }
       default -> {
-        if (path.startsWith(API_DOCS)) {
+        if (path.equals("/api/docs") || path.equals(API_DOCS)) {
+          StoreApi.list(this, server, ctx, req, query);
+        } else if (path.startsWith(API_DOCS)) {
           api(ctx, req, query, path.substring(API_DOCS.length()));
         } else {
           respond(ctx, req, HttpResponseStatus.NOT_FOUND, "not found\n", true);
@@ -178,6 +180,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       room = rest.substring(0, rest.length() - "/update".length());
     } else if (req.method().equals(HttpMethod.GET)) {
       room = rest;
+      if (room.endsWith(StoreApi.VERSIONS_SUFFIX) && room.length() > StoreApi.VERSIONS_SUFFIX.length()) {
+        // authorised for the room itself; StoreApi.history strips the suffix again
+        if (!allowsVersions(ctx, req, query, room.substring(0, room.length() - StoreApi.VERSIONS_SUFFIX.length()))) {
+          return;
+        }
+        StoreApi.history(this, server, ctx, req, query, room);
+        return;
+      }
     } else {
       respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "GET or POST\n", true);
       return;
@@ -199,6 +209,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (!principal.allows(room) || (post && principal.readOnly())) {
       respond(ctx, req, HttpResponseStatus.FORBIDDEN,
           post && principal.readOnly() ? "read-only token\n" : "token does not grant access to this document\n", true);
+      return;
+    }
+    if (!post && (room.endsWith(StoreApi.VERSIONS_SUFFIX) || query.parameters().containsKey("version"))) {
+      StoreApi.history(this, server, ctx, req, query, room);
       return;
     }
     ApiRequest api;
@@ -239,6 +253,36 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
               HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
         }
       });
+    });
+  }
+
+  /** Authenticates a versions request for {@code room}; answers 401/403 itself and returns false. */
+  private boolean allowsVersions(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query,
+      String room) {
+    Principal principal;
+    try {
+      principal = server.authenticator().authenticate(req, query);
+    } catch (AuthException e) {
+      FullHttpResponse res = response(req, HttpResponseStatus.UNAUTHORIZED,
+          ("unauthorized: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+      send(ctx, req, res);
+      return false;
+    }
+    if (!principal.allows(room)) {
+      respond(ctx, req, HttpResponseStatus.FORBIDDEN, "token does not grant access to this document\n", true);
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends a plain-text response from any thread (StoreApi). */
+  void respondLater(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResponseStatus status,
+      byte[] body, String contentType) {
+    ctx.executor().execute(() -> {
+      FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(body));
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+      finish(ctx, keepAlive, res);
     });
   }
 

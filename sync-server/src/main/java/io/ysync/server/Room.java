@@ -325,6 +325,9 @@ final class Room {
   }
 
   private CompletionStage<Void> apply(byte[] update, boolean publish) throws DocumentEngine.MalformedUpdateException {
+    if (engine == null) {
+      throw new CloseConnectionException(CloseCodes.INTERNAL_ERROR, "document '" + name + "' is unavailable");
+    }
     if (approxBytes + update.length > ctx.config().maxDocumentBytes()) {
       throw new CloseConnectionException(CloseCodes.MESSAGE_TOO_BIG,
           "document '" + name + "' would exceed " + ctx.config().maxDocumentBytes() + " bytes");
@@ -336,9 +339,13 @@ final class Room {
       return CompletableFuture.completedFuture(null);
     }
     CompletionStage<Void> last = CompletableFuture.completedFuture(null);
-    for (byte[] u : emitted) {
+    byte[] svAfter = engine.encodeStateVector();
+    for (int i = 0; i < emitted.size(); i++) {
+      byte[] u = emitted.get(i);
       approxBytes += u.length;
-      CompletableFuture<Void> appended = ctx.store().append(name, u).toCompletableFuture();
+      // the state vector after the whole batch belongs to its last update only
+      CompletableFuture<Void> appended = ctx.store()
+          .append(name, u, i == emitted.size() - 1 ? svAfter : null).toCompletableFuture();
       if (appended.isDone() && !appended.isCompletedExceptionally()) {
         broadcastUpdate(u, publish);
         last = appended;
@@ -349,6 +356,7 @@ final class Room {
             for (Connection c : List.copyOf(connections)) {
               c.close(CloseCodes.INTERNAL_ERROR, "storage failure");
             }
+            dropAfterStorageFailure();
             throw new IllegalStateException("store append failed for " + name, err);
           }
           broadcastUpdate(u, publish);
@@ -357,6 +365,28 @@ final class Room {
       }
     }
     return last;
+  }
+
+  /**
+   * After a failed append the in-memory document holds an update the store does not: forget this room at once
+   * (room executor) so the next joiner loads a fresh one from the store, which also clears the storage's failed
+   * mark. An unloading room finishes its own unload.
+   */
+  private void dropAfterStorageFailure() {
+    synchronized (this) {
+      if (state != State.ACTIVE) {
+        return;
+      }
+      state = State.CLOSED;
+      if (unloadTimer != null) {
+        unloadTimer.cancel(false);
+        unloadTimer = null;
+      }
+    }
+    closeResources();
+    registry.removed(this);
+    unloaded.complete(null);
+    LOG.warn("event=room_dropped_after_storage_failure room={}", name);
   }
 
   private void broadcastUpdate(byte[] update, boolean publish) {
@@ -428,10 +458,16 @@ final class Room {
   // ---- HTTP API (room executor) ----
 
   byte[] encodeState(byte[] stateVector) throws DocumentEngine.MalformedUpdateException {
+    if (engine == null) {
+      throw new IllegalStateException("document '" + name + "' is unavailable");
+    }
     return engine.encodeStateAsUpdate(stateVector);
   }
 
   java.util.Map<String, Object> toJson(java.util.Map<String, DocumentEngine.RootKind> roots) {
+    if (engine == null) {
+      throw new IllegalStateException("document '" + name + "' is unavailable");
+    }
     return engine.toJson(roots);
   }
 

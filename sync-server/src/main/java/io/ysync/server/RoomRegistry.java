@@ -50,6 +50,11 @@ final class RoomRegistry {
     });
   }
 
+  /** The store rooms load from (history API). */
+  DocumentStore store() {
+    return ctx.store();
+  }
+
   /** Drops a reference taken by {@link #acquire}. */
   void release(Room room) {
     room.release();

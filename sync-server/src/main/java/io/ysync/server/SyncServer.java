@@ -85,6 +85,18 @@ public final class SyncServer implements AutoCloseable {
     return start(config, DefaultEngines.factory(), new InMemoryDocumentStore(), new LocalBroadcastBus());
   }
 
+  /**
+   * Starts a server with the CRDT engine, the given store and the local bus; the server owns (and closes) the store.
+   *
+   * @param config the configuration
+   * @param store the document store
+   * @return the running server
+   * @throws Exception if it cannot bind
+   */
+  public static SyncServer start(ServerConfig config, DocumentStore store) throws Exception {
+    return start(config, DefaultEngines.factory(), store, new LocalBroadcastBus());
+  }
+
   /** Starts a server with the given seams; the server owns (and closes) the store and the bus. */
   public static SyncServer start(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store,
       BroadcastBus bus) throws Exception {

@@ -1,0 +1,72 @@
+package io.ysync.bench.load;
+
+/**
+ * The marker a writer inserts into its {@code YText}: {@code <w<writer>t<nanoTime>>}. The text travels as UTF-8
+ * inside the Yjs update, so a receiver finds it by scanning the update's bytes without decoding the whole document.
+ */
+public final class TimestampCodec {
+  private TimestampCodec() {}
+
+  /** Receives one decoded marker. */
+  @FunctionalInterface
+  public interface MarkerSink {
+    /**
+     * @param writerId the writer that produced the edit
+     * @param sentNanos its {@link System#nanoTime()} at send time
+     */
+    void marker(long writerId, long sentNanos);
+  }
+
+  /**
+   * Builds the marker string for one edit.
+   *
+   * @param writerId the writer's id (non-negative)
+   * @param sentNanos the send time from {@link System#nanoTime()}
+   * @return the string to insert
+   */
+  public static String encode(long writerId, long sentNanos) {
+    return "<w" + writerId + "t" + sentNanos + ">";
+  }
+
+  /**
+   * Scans bytes (a Yjs update) for markers.
+   *
+   * @param bytes the update
+   * @param sink called once per marker found
+   * @return the number of markers found
+   */
+  public static int scan(byte[] bytes, MarkerSink sink) {
+    int found = 0;
+    for (int i = 0; i + 5 < bytes.length; i++) {
+      if (bytes[i] != '<' || bytes[i + 1] != 'w') {
+        continue;
+      }
+      int j = i + 2;
+      long writer = 0;
+      int start = j;
+      while (j < bytes.length && bytes[j] >= '0' && bytes[j] <= '9') {
+        writer = writer * 10 + (bytes[j++] - '0');
+      }
+      if (j == start || j >= bytes.length || bytes[j] != 't') {
+        continue;
+      }
+      j++;
+      long nanos = 0;
+      boolean negative = j < bytes.length && bytes[j] == '-';
+      if (negative) {
+        j++;
+      }
+      start = j;
+      while (j < bytes.length && bytes[j] >= '0' && bytes[j] <= '9') {
+        nanos = nanos * 10 + (bytes[j++] - '0');
+      }
+      if (j == start || j >= bytes.length || bytes[j] != '>') {
+        continue;
+      }
+      sink.marker(writer, negative ? -nanos : nanos);
+      found++;
+      i = j;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,115 @@
+package io.ysync.server;
+
+import io.ysync.storage.DocumentStorage;
+import io.ysync.storage.StoredDocument;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link DocumentStore} over the durable {@link DocumentStorage} (RocksDB log + snapshots): the default store of
+ * {@code ysync serve}.
+ *
+ * <ul>
+ *   <li>{@link #load} reads the latest snapshot and the log tail on a small loader pool (never on an event loop or a
+ *       room executor); a {@code StorageException}/{@code CorruptEntryException} fails the stage, the room then
+ *       closes its connections with 1011 and nothing is written.</li>
+ *   <li>{@link #append} completes when the update is durable (group commit; synced in {@code SYNC} mode). The room
+ *       chains the echo with {@code handleAsync(..., roomExecutor)}, so the broadcast happens on the room's executor
+ *       after durability.</li>
+ *   <li>{@link #flush} writes nothing: every accepted update is already in the log and compaction runs in the
+ *       background. It only waits for the document's pending appends, so a room that unloads and is loaded again
+ *       never loads while an append of the old room is in flight.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Owns the storage and closes it in {@link #close()}.
+ */
+public final class RocksDocumentStore implements DocumentStore {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDocumentStore.class);
+  /** Origin recorded in the history for updates from the server's rooms. */
+  public static final String ORIGIN = "server";
+
+  private final DocumentStorage storage;
+  private final ExecutorService loader;
+  private final ConcurrentHashMap<String, CompletableFuture<Long>> lastAppend = new ConcurrentHashMap<>();
+
+  /**
+   * Wraps an open storage; the store takes ownership of it.
+   *
+   * @param storage the storage
+   */
+  public RocksDocumentStore(DocumentStorage storage) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.loader = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "ysync-store-loader");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Returns the underlying storage (history API, listings).
+   *
+   * @return the storage
+   */
+  public DocumentStorage storage() {
+    return storage;
+  }
+
+  @Override
+  public CompletionStage<List<byte[]>> load(String document) {
+    return CompletableFuture.supplyAsync(() -> {
+      StoredDocument doc = storage.load(document);
+      LOG.debug("event=store_loaded room={} snapshotSeq={} tail={} lastSeq={}", document, doc.snapshotSeq(),
+          doc.tail().size(), doc.lastSeq());
+      return doc.updates();
+    }, loader);
+  }
+
+  @Override
+  public CompletionStage<Void> append(String document, byte[] update) {
+    return append(document, update, null);
+  }
+
+  @Override
+  public CompletionStage<Void> append(String document, byte[] update, byte[] stateVectorAfter) {
+    CompletableFuture<Long> f;
+    try {
+      f = storage.append(document, update, ORIGIN, stateVectorAfter);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    lastAppend.put(document, f);
+    f.whenComplete((seq, err) -> lastAppend.remove(document, f));
+    return f.thenApply(seq -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> flush(String document, byte[] state) {
+    CompletableFuture<Long> pending = lastAppend.get(document);
+    if (pending == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return pending.handle((seq, err) -> null);
+  }
+
+  @Override
+  public void close() {
+    loader.shutdown();
+    try {
+      if (!loader.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("event=store_loader_slow_close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    storage.close();
+  }
+}
