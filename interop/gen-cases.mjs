@@ -14,7 +14,13 @@
 // new Y.Doc({ gc }) with clientID 1234567891; `expected` is what Yjs computes on that replica:
 //
 //   { id, seed, gc, clients: [ids], updates: [{ client, v1, v2 }], deliveryOrder: [i...],
-//     expected: { json: { text, textDelta, array, map, xml }, stateVector, stateV1, stateV2 }, info: {...} }
+//     expected: { json: { text, textDelta, array, map, xml }, stateVector, stateV1, stateV2 }, info: {...},
+//     merged, mergedV2, mergedStateVector, mergedV2StateVector, diff: { prefix, sv, update, updateV2 } }
+//
+// merged = Y.mergeUpdates(all v1 in recording order), mergedV2 = Y.mergeUpdatesV2(all v2), the state vectors are
+// Y.encodeStateVectorFromUpdate(V2) of those; diff.sv is the state vector of a fresh replica after the first
+// `prefix` updates of deliveryOrder, diff.update = Y.diffUpdate(merged, sv), diff.updateV2 = Y.diffUpdateV2(mergedV2, sv).
+// These use their own PRNG (seeded from the case seed), so the other fields do not depend on them.
 //
 // Binary values are base64; Uint8Array values inside JSON are {"$bytes": base64}. Orders that hit the Yjs
 // "pending structs stuck" quirk (see ../shared/conformance/yjs/README.md) are redrawn.
@@ -396,6 +402,15 @@ const generateCase = (seed, opsTarget) => {
     if (isPending(result.replica) || !sameState(result.replica, peers[0].doc)) return null
   }
   const replica = result.replica
+  // merge/diff oracle (a separate PRNG, so the fields above stay what they were for this seed)
+  const mergeRng = new Rng(seed ^ 0x6d657267)
+  const merged = Y.mergeUpdates(updates.map(u => u.v1))
+  const mergedV2 = Y.mergeUpdatesV2(updates.map(u => u.v2))
+  const prefix = mergeRng.int(0, order.length)
+  const svDoc = new Y.Doc({ gc })
+  svDoc.clientID = REPLICA_CLIENT_ID
+  for (const i of order.slice(0, prefix)) Y.applyUpdate(svDoc, updates[i].v1)
+  const diffSv = Y.encodeStateVector(svDoc)
   return {
     id: `gen-${String(seed).padStart(6, '0')}`,
     seed,
@@ -409,7 +424,12 @@ const generateCase = (seed, opsTarget) => {
       stateV1: b64(Y.encodeStateAsUpdate(replica)),
       stateV2: b64(Y.encodeStateAsUpdateV2(replica))
     },
-    info: { ops, updates: updates.length, rejectedDeliveryOrders: rejected, replicaPendingSteps: result.pendingSteps }
+    info: { ops, updates: updates.length, rejectedDeliveryOrders: rejected, replicaPendingSteps: result.pendingSteps },
+    merged: b64(merged),
+    mergedV2: b64(mergedV2),
+    mergedStateVector: b64(Y.encodeStateVectorFromUpdate(merged)),
+    mergedV2StateVector: b64(Y.encodeStateVectorFromUpdateV2(mergedV2)),
+    diff: { prefix, sv: b64(diffSv), update: b64(Y.diffUpdate(merged, diffSv)), updateV2: b64(Y.diffUpdateV2(mergedV2, diffSv)) }
   }
 }
 

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.function.Executable;
  * {@code yjs} npm package and records each update plus what Yjs computes on a fresh replica; this test replays the
  * same updates in the same delivery order on a Java {@link Doc} and requires the same JSON (numbers by value, keys in
  * any order), the same text delta, a byte-identical {@code encodeStateAsUpdate} and state vector, and a
- * byte-identical {@code encodeStateAsUpdateV2} unless the V2 encoder reports it is not available yet.
+ * byte-identical {@code encodeStateAsUpdateV2} unless the V2 encoder reports it is not available yet. The
+ * document-free operations are compared too: {@code mergeUpdates(V2)}, {@code encodeStateVectorFromUpdate(V2)} and
+ * {@code diffUpdate(V2)} must produce the bytes Yjs produced for the same inputs.
  *
  * <p>Default: seed 1, 40 cases of about 60 operations. Go deeper with
  * {@code -Dysync.interop.seed=7,8,9 -Dysync.interop.count=200 -Dysync.interop.ops=300} (each seed generates
@@ -108,7 +110,50 @@ class InteropGeneratedCasesTest {
       }
       assertBytes(expected.get("stateV2"), () -> v2, "stateV2");
     });
+    addMergeDiffChecks(c, checks);
     assertAll(c.get("id").asText(), checks.stream());
+  }
+
+  /**
+   * The document-free operations against Yjs: {@code mergeUpdates} of all V1 updates (recording order),
+   * {@code mergeUpdatesV2} of all V2 updates, {@code encodeStateVectorFromUpdate(V2)} of the merged updates and
+   * {@code diffUpdate(V2)} of the merged updates against a replica's state vector must be byte-identical.
+   */
+  private static void addMergeDiffChecks(JsonNode c, List<Executable> checks) {
+    List<byte[]> v1 = new ArrayList<>();
+    List<byte[]> v2 = new ArrayList<>();
+    for (JsonNode u : c.get("updates")) {
+      v1.add(b64(u.get("v1").asText()));
+      v2.add(b64(u.get("v2").asText()));
+    }
+    byte[] merged = b64(c.get("merged").asText());
+    byte[] mergedV2 = b64(c.get("mergedV2").asText());
+    byte[] sv = b64(c.get("diff").get("sv").asText());
+    checks.add(() -> assertBytes(c.get("merged"), () -> decoding(() -> Updates.mergeUpdates(v1)), "mergeUpdates"));
+    checks.add(() -> assertBytes(c.get("mergedV2"), () -> decoding(() -> Updates.mergeUpdatesV2(v2)),
+        "mergeUpdatesV2"));
+    checks.add(() -> assertBytes(c.get("mergedStateVector"),
+        () -> decoding(() -> Updates.encodeStateVectorFromUpdate(merged)), "encodeStateVectorFromUpdate"));
+    checks.add(() -> assertBytes(c.get("mergedV2StateVector"),
+        () -> decoding(() -> Updates.encodeStateVectorFromUpdateV2(mergedV2)), "encodeStateVectorFromUpdateV2"));
+    checks.add(() -> assertBytes(c.get("diff").get("update"), () -> decoding(() -> Updates.diffUpdate(merged, sv)),
+        "diffUpdate"));
+    checks.add(() -> assertBytes(c.get("diff").get("updateV2"),
+        () -> decoding(() -> Updates.diffUpdateV2(mergedV2, sv)), "diffUpdateV2"));
+  }
+
+  /** A byte operation that may reject its input. */
+  private interface Decoding {
+    byte[] get() throws io.ysync.crdt.codec.DecodeException;
+  }
+
+  /** Runs {@code op}; a rejected Yjs-produced input is a test failure. */
+  private static byte[] decoding(Decoding op) {
+    try {
+      return op.get();
+    } catch (io.ysync.crdt.codec.DecodeException e) {
+      throw new AssertionError("valid Yjs update rejected: " + e.getMessage(), e);
+    }
   }
 
   private static void assertJson(JsonNode expected, Object actualValue, String what) {
