@@ -5,7 +5,7 @@
 //
 //   node --expose-gc bench/js/yjs-merge-diff.mjs [trace] [--warmup=5] [--runs=11]
 //
-// Prints a table and, last, `RESULT {json}` for bench/run-merge-bench.sh.
+// Prints a table and, last, `RESULT {json}` for SUITE=merge bench/run-crdt-bench.sh.
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  * Plain (non-JMH) timings of {@link MergeDiffWorkload}'s two operations, comparable with
  * {@code bench/js/yjs-merge-diff.mjs}: {@code -Dysync.report.warmup=N} untimed runs, then
  * {@code -Dysync.report.runs=N} timed runs (median and minimum). Prints a table and, last, a {@code RESULT {json}}
- * line for {@code bench/run-merge-bench.sh}.
+ * line for {@code SUITE=merge bench/run-crdt-bench.sh}.
  */
 public final class MergeDiffReport {
   private MergeDiffReport() {}
