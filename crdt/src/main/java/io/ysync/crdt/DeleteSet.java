@@ -1,7 +1,7 @@
 package io.ysync.crdt;
 
 import io.ysync.crdt.codec.DecodeException;
-import io.ysync.crdt.codec.UpdateDecoder;
+import io.ysync.crdt.codec.DsDecoder;
 import io.ysync.crdt.codec.UpdateEncoder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -175,7 +175,7 @@ public final class DeleteSet {
 
   /** Reads a delete set (clients keep their encoded order; a repeated client is appended to). */
   // Port of readDeleteSet, yjs src/utils/DeleteSet.js v13.6.33
-  static DeleteSet read(UpdateDecoder decoder) throws DecodeException {
+  static DeleteSet read(DsDecoder decoder) throws DecodeException {
     DeleteSet ds = new DeleteSet();
     long numClients = decoder.restDecoder().readVarUint();
     for (long i = 0; i < numClients; i++) {

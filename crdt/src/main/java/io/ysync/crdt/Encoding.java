@@ -1,6 +1,7 @@
 package io.ysync.crdt;
 
 import io.ysync.crdt.codec.DecodeException;
+import io.ysync.crdt.codec.DsDecoder;
 import io.ysync.crdt.codec.Json;
 import io.ysync.crdt.codec.Lib0Decoder;
 import io.ysync.crdt.codec.Lib0Encoder;
@@ -29,7 +30,7 @@ final class Encoding {
 
   // ---------------------------------------------------------------- validation helpers
 
-  static DecodeException decodeError(UpdateDecoder decoder, String message) {
+  static DecodeException decodeError(DsDecoder decoder, String message) {
     return new DecodeException(message, decoder.restDecoder().position());
   }
 
@@ -54,14 +55,14 @@ final class Encoding {
     }
   }
 
-  static long checkClient(UpdateDecoder decoder, long client) throws DecodeException {
+  static long checkClient(DsDecoder decoder, long client) throws DecodeException {
     if (client < 0 || client > MAX_CLIENT) {
       throw decodeError(decoder, "invalid client id " + client);
     }
     return client;
   }
 
-  static void checkRange(UpdateDecoder decoder, long clock, long len) throws DecodeException {
+  static void checkRange(DsDecoder decoder, long clock, long len) throws DecodeException {
     if (clock < 0 || len < 0 || clock > MAX_CLOCK || len > MAX_CLOCK - clock) {
       throw decodeError(decoder, "invalid clock range " + clock + "+" + len);
     }

@@ -1,6 +1,7 @@
 package io.ysync.crdt;
 
 import io.ysync.crdt.codec.DecodeException;
+import io.ysync.crdt.codec.DsDecoderV2;
 import io.ysync.crdt.codec.Lib0Decoder;
 import io.ysync.crdt.codec.UpdateDecoder;
 import io.ysync.crdt.codec.UpdateDecoderV1;

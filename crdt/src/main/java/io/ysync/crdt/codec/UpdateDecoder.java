@@ -7,19 +7,7 @@ import io.ysync.crdt.Id;
  * src/utils/UpdateDecoder.js v13.6.33. Implementations: {@link UpdateDecoderV1}, {@link UpdateDecoderV2}.
  * Every read throws {@link DecodeException} on malformed input and nothing else. Not thread-safe.
  */
-public interface UpdateDecoder {
-
-  /** @return the decoder for everything that is not a V2 column */
-  Lib0Decoder restDecoder();
-
-  /** Resets the delete-set clock delta (no-op in V1). */
-  void resetDsCurVal();
-
-  /** @return a delete-set clock (0 .. 2^53-1) */
-  long readDsClock() throws DecodeException;
-
-  /** @return a delete-set length (V1 may return 0; V2 >= 1) */
-  long readDsLen() throws DecodeException;
+public interface UpdateDecoder extends DsDecoder {
 
   /** @return an origin (left) id */
   Id readLeftId() throws DecodeException;

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 public final class UpdateDecoderV2 implements UpdateDecoder {
 
   private final Lib0Decoder restDecoder;
-  private long dsCurrVal;
+  /** The delete set is read as Yjs's {@code DSDecoderV2} reads it (Yjs: UpdateDecoderV2 extends DSDecoderV2). */
+  private final DsDecoderV2 ds;
   private final ArrayList<String> keys = new ArrayList<>();
   private final IntDiffOptRleDecoder keyClockDecoder;
   private final UintOptRleDecoder clientDecoder;
@@ -30,6 +31,7 @@ public final class UpdateDecoderV2 implements UpdateDecoder {
    */
   public UpdateDecoderV2(Lib0Decoder decoder) throws DecodeException {
     this.restDecoder = decoder;
+    this.ds = new DsDecoderV2(decoder);
     decoder.readVarUint(); // read feature flag - currently unused
     keyClockDecoder = new IntDiffOptRleDecoder(decoder.readVarUint8ArrayAsDecoder());
     clientDecoder = new UintOptRleDecoder(decoder.readVarUint8ArrayAsDecoder());
@@ -49,29 +51,17 @@ public final class UpdateDecoderV2 implements UpdateDecoder {
 
   @Override
   public void resetDsCurVal() {
-    dsCurrVal = 0;
+    ds.resetDsCurVal();
   }
 
   @Override
   public long readDsClock() throws DecodeException {
-    int at = restDecoder.position();
-    long v = dsCurrVal + restDecoder.readVarUint();
-    if (v > JsValues.MAX_SAFE_INTEGER) {
-      throw new DecodeException("delete set clock above 2^53-1", at);
-    }
-    dsCurrVal = v;
-    return v;
+    return ds.readDsClock();
   }
 
   @Override
   public long readDsLen() throws DecodeException {
-    int at = restDecoder.position();
-    long diff = restDecoder.readVarUint() + 1;
-    if (dsCurrVal + diff > JsValues.MAX_SAFE_INTEGER) {
-      throw new DecodeException("delete set range above 2^53-1", at);
-    }
-    dsCurrVal += diff;
-    return diff;
+    return ds.readDsLen();
   }
 
   @Override
