@@ -28,6 +28,14 @@ public interface BroadcastBus extends AutoCloseable {
   /** Receives envelopes other instances publish for a document, until the returned handle is closed. */
   AutoCloseable subscribe(String document, Consumer<Envelope> listener);
 
+  /** Whether cross-instance traffic flows now ({@code /readyz} answers 503 when not). */
+  default boolean ready() {
+    return true;
+  }
+
+  /** Appends the bus's Prometheus metrics (text format) to {@code out}; nothing by default. */
+  default void renderMetrics(StringBuilder out) {}
+
   @Override
   default void close() {}
 }

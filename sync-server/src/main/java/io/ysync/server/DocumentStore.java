@@ -15,8 +15,13 @@ public interface DocumentStore extends AutoCloseable {
   /** The updates to apply, in order, to rebuild the document; empty for a new document. */
   CompletionStage<List<byte[]>> load(String document);
 
-  /** Appends one V1 update to the document's log. */
-  CompletionStage<Void> append(String document, byte[] update);
+  /**
+   * Appends one V1 update to the document's log.
+   *
+   * @return completes with the update's log sequence number (increasing per document, starting at 1) once the update
+   *     is stored
+   */
+  CompletionStage<Long> append(String document, byte[] update);
 
   /**
    * Appends one V1 update together with the document's encoded state vector after it, which a persistent store
@@ -25,9 +30,9 @@ public interface DocumentStore extends AutoCloseable {
    * @param document the document
    * @param update the V1 update
    * @param stateVectorAfter the document's state vector after the update, or {@code null}
-   * @return completes when the update is stored (durable for a persistent store)
+   * @return completes with the sequence number when the update is stored (durable for a persistent store)
    */
-  default CompletionStage<Void> append(String document, byte[] update, byte[] stateVectorAfter) {
+  default CompletionStage<Long> append(String document, byte[] update, byte[] stateVectorAfter) {
     return append(document, update);
   }
 

@@ -89,7 +89,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     QueryStringDecoder query = new QueryStringDecoder(req.uri());
     String path = query.path();
-    if (isUpgrade(req)) {
+    boolean upgrade = isUpgrade(req);
+    for (HttpRoute route : server.routes()) {
+      if (route.matches(path, upgrade)) {
+        route.handle(ctx, req, query);
+        return;
+      }
+    }
+    if (upgrade) {
       upgrade(ctx, req, query, path);
       return;
     }
@@ -98,13 +105,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       case "/readyz" -> {
         if (server.draining().get()) {
           respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n", true);
+        } else if (!server.bus().ready()) {
+          respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "broadcast bus not connected\n", true);
         } else {
           respond(ctx, req, HttpResponseStatus.OK, "ready\n", true);
         }
       }
       case "/metrics" -> {
+        StringBuilder text = new StringBuilder(server.metrics().render());
+        server.bus().renderMetrics(text);
         FullHttpResponse res = response(req, HttpResponseStatus.OK,
-            server.metrics().render().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8");
+            text.toString().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8");
         send(ctx, req, res);
       }
       default -> {

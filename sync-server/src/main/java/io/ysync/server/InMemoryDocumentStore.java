@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A {@link DocumentStore} in the heap: documents survive room unloads but not the process. Thread-safe. */
 public final class InMemoryDocumentStore implements DocumentStore {
   private final ConcurrentHashMap<String, List<byte[]>> logs = new ConcurrentHashMap<>();
+  /** Last sequence number per document; flushes do not reset it. */
+  private final ConcurrentHashMap<String, Long> sequences = new ConcurrentHashMap<>();
 
   @Override
   public CompletionStage<List<byte[]>> load(String document) {
@@ -22,12 +24,14 @@ public final class InMemoryDocumentStore implements DocumentStore {
   }
 
   @Override
-  public CompletionStage<Void> append(String document, byte[] update) {
+  public CompletionStage<Long> append(String document, byte[] update) {
     List<byte[]> log = logs.computeIfAbsent(document, d -> new ArrayList<>());
+    long seq;
     synchronized (log) {
       log.add(update);
+      seq = sequences.merge(document, 1L, Long::sum);
     }
-    return CompletableFuture.completedFuture(null);
+    return CompletableFuture.completedFuture(seq);
   }
 
   @Override

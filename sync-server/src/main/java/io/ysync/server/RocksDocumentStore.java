@@ -74,12 +74,12 @@ public final class RocksDocumentStore implements DocumentStore {
   }
 
   @Override
-  public CompletionStage<Void> append(String document, byte[] update) {
+  public CompletionStage<Long> append(String document, byte[] update) {
     return append(document, update, null);
   }
 
   @Override
-  public CompletionStage<Void> append(String document, byte[] update, byte[] stateVectorAfter) {
+  public CompletionStage<Long> append(String document, byte[] update, byte[] stateVectorAfter) {
     CompletableFuture<Long> f;
     try {
       f = storage.append(document, update, ORIGIN, stateVectorAfter);
@@ -88,7 +88,7 @@ public final class RocksDocumentStore implements DocumentStore {
     }
     lastAppend.put(document, f);
     f.whenComplete((seq, err) -> lastAppend.remove(document, f));
-    return f.thenApply(seq -> null);
+    return f;
   }
 
   @Override

@@ -344,13 +344,13 @@ final class Room {
       byte[] u = emitted.get(i);
       approxBytes += u.length;
       // the state vector after the whole batch belongs to its last update only
-      CompletableFuture<Void> appended = ctx.store()
+      CompletableFuture<Long> appended = ctx.store()
           .append(name, u, i == emitted.size() - 1 ? svAfter : null).toCompletableFuture();
       if (appended.isDone() && !appended.isCompletedExceptionally()) {
-        broadcastUpdate(u, publish);
-        last = appended;
+        broadcastUpdate(u, publish, appended.join());
+        last = CompletableFuture.completedFuture(null);
       } else {
-        last = appended.handleAsync((v, err) -> {
+        last = appended.handleAsync((seq, err) -> {
           if (err != null) {
             LOG.error("event=store_append_failed room={} bytes={}", name, u.length, err);
             for (Connection c : List.copyOf(connections)) {
@@ -359,7 +359,7 @@ final class Room {
             dropAfterStorageFailure();
             throw new IllegalStateException("store append failed for " + name, err);
           }
-          broadcastUpdate(u, publish);
+          broadcastUpdate(u, publish, seq);
           return null;
         }, executor);
       }
@@ -389,13 +389,20 @@ final class Room {
     LOG.warn("event=room_dropped_after_storage_failure room={}", name);
   }
 
-  private void broadcastUpdate(byte[] update, boolean publish) {
+  private void broadcastUpdate(byte[] update, boolean publish, long sequence) {
     if (!connections.isEmpty()) {
       ByteBuf frame = Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, update);
       broadcast(Metrics.MessageKind.UPDATE, frame);
     }
     if (publish) {
       publish(Kind.KIND_UPDATE, update);
+    }
+    for (DocumentListener listener : ctx.listeners()) {
+      try {
+        listener.updateAccepted(name, update, sequence);
+      } catch (RuntimeException e) {
+        LOG.warn("event=document_listener_failed room={} seq={}", name, sequence, e);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.ysync.server;
 
 import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -16,4 +17,12 @@ record RoomContext(
     Metrics metrics,
     Executor pool,
     ScheduledExecutorService timer,
-    ByteBufAllocator alloc) {}
+    ByteBufAllocator alloc,
+    List<DocumentListener> listeners) {
+
+  /** A context without document listeners. */
+  RoomContext(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store, BroadcastBus bus,
+      Metrics metrics, Executor pool, ScheduledExecutorService timer, ByteBufAllocator alloc) {
+    this(config, engines, store, bus, metrics, pool, timer, alloc, List.of());
+  }
+}

@@ -33,6 +33,15 @@ import java.util.Objects;
  * @param slowConsumerTimeout how long a connection may stay unwritable
  * @param transport the Netty transport
  * @param ioThreads event loop threads, 0 = cores
+ * @param demoPage serve the collaborative editor demo page at {@code /}
+ * @param signaling serve y-webrtc signaling at {@code /signaling}
+ * @param sseHeartbeat interval of the heartbeat comments of {@code GET /api/docs/<room>/events}
+ * @param webhookUrl URL that receives a signed POST when a document changes, or {@code null} (off)
+ * @param webhookSecret HMAC-SHA256 key of the webhook signature, or {@code null}
+ * @param webhookDebounce quiet time per document before its webhook fires
+ * @param instanceId this instance's id on the broadcast bus, or {@code null} for a random one
+ * @param redisChannelPrefix prefix of the per-document Redis pub/sub channels
+ * @param redisRepairInterval period of the cross-instance state-vector check of each active document
  */
 public record ServerConfig(
     String host, int port, Path dataDir, String redisUrl, String pathPrefix,
@@ -40,7 +49,10 @@ public record ServerConfig(
     int maxFrameBytes, long maxDocumentBytes,
     double rateLimitPerSecond, int rateBurst, RateLimitAction rateLimitAction, int maxConnectionsPerIp,
     Duration handshakeTimeout, Duration idleTimeout, Duration pingInterval, Duration roomGrace, Duration drainTime,
-    int writeBufferHighWaterMark, Duration slowConsumerTimeout, TransportKind transport, int ioThreads) {
+    int writeBufferHighWaterMark, Duration slowConsumerTimeout, TransportKind transport, int ioThreads,
+    boolean demoPage, boolean signaling, Duration sseHeartbeat,
+    String webhookUrl, String webhookSecret, Duration webhookDebounce,
+    String instanceId, String redisChannelPrefix, Duration redisRepairInterval) {
 
   /** A builder with the defaults of {@code ysync serve}. */
   public static Builder builder() {
@@ -58,6 +70,9 @@ public record ServerConfig(
     b.pingInterval = pingInterval; b.roomGrace = roomGrace; b.drainTime = drainTime;
     b.writeBufferHighWaterMark = writeBufferHighWaterMark; b.slowConsumerTimeout = slowConsumerTimeout;
     b.transport = transport; b.ioThreads = ioThreads;
+    b.demoPage = demoPage; b.signaling = signaling; b.sseHeartbeat = sseHeartbeat;
+    b.webhookUrl = webhookUrl; b.webhookSecret = webhookSecret; b.webhookDebounce = webhookDebounce;
+    b.instanceId = instanceId; b.redisChannelPrefix = redisChannelPrefix; b.redisRepairInterval = redisRepairInterval;
     return b;
   }
 
@@ -93,6 +108,15 @@ public record ServerConfig(
     m.put("slow-consumer-timeout", slowConsumerTimeout);
     m.put("transport", transport.name().toLowerCase(java.util.Locale.ROOT));
     m.put("io-threads", ioThreads);
+    m.put("demo-page", demoPage);
+    m.put("signaling", signaling);
+    m.put("sse-heartbeat", sseHeartbeat);
+    m.put("webhook-url", webhookUrl == null ? "off" : webhookUrl);
+    m.put("webhook-secret", webhookSecret == null ? "unset" : "***");
+    m.put("webhook-debounce", webhookDebounce);
+    m.put("instance-id", instanceId == null ? "random" : instanceId);
+    m.put("redis-channel-prefix", redisChannelPrefix);
+    m.put("redis-repair-interval", redisRepairInterval);
     return m;
   }
 
@@ -122,6 +146,15 @@ public record ServerConfig(
     Duration slowConsumerTimeout = Duration.ofSeconds(5);
     TransportKind transport = TransportKind.AUTO;
     int ioThreads;
+    boolean demoPage = true;
+    boolean signaling = true;
+    Duration sseHeartbeat = Duration.ofSeconds(20);
+    String webhookUrl;
+    String webhookSecret;
+    Duration webhookDebounce = Duration.ofSeconds(2);
+    String instanceId;
+    String redisChannelPrefix = "ysync:doc:";
+    Duration redisRepairInterval = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -149,6 +182,15 @@ public record ServerConfig(
     public Builder slowConsumerTimeout(Duration v) { slowConsumerTimeout = v; return this; }
     public Builder transport(TransportKind v) { transport = v; return this; }
     public Builder ioThreads(int v) { ioThreads = v; return this; }
+    public Builder demoPage(boolean v) { demoPage = v; return this; }
+    public Builder signaling(boolean v) { signaling = v; return this; }
+    public Builder sseHeartbeat(Duration v) { sseHeartbeat = v; return this; }
+    public Builder webhookUrl(String v) { webhookUrl = v; return this; }
+    public Builder webhookSecret(String v) { webhookSecret = v; return this; }
+    public Builder webhookDebounce(Duration v) { webhookDebounce = v; return this; }
+    public Builder instanceId(String v) { instanceId = v; return this; }
+    public Builder redisChannelPrefix(String v) { redisChannelPrefix = v; return this; }
+    public Builder redisRepairInterval(Duration v) { redisRepairInterval = v; return this; }
 
     /**
      * Validates and builds.
@@ -173,10 +215,14 @@ public record ServerConfig(
       check(writeBufferHighWaterMark >= 1024, "write-buffer-high must be at least 1024, not %s",
           writeBufferHighWaterMark);
       check(ioThreads >= 0, "io-threads must not be negative, not %s", ioThreads);
-      for (Duration d : new Duration[] {handshakeTimeout, idleTimeout, pingInterval, drainTime, slowConsumerTimeout}) {
+      for (Duration d : new Duration[] {handshakeTimeout, idleTimeout, pingInterval, drainTime, slowConsumerTimeout,
+          sseHeartbeat, redisRepairInterval}) {
         check(d != null && !d.isNegative() && !d.isZero(), "timeouts must be positive, not %s", d);
       }
       check(roomGrace != null && !roomGrace.isNegative(), "room-grace must not be negative, not %s", roomGrace);
+      check(webhookDebounce != null && !webhookDebounce.isNegative(), "webhook-debounce must not be negative, not %s",
+          webhookDebounce);
+      check(redisChannelPrefix != null && !redisChannelPrefix.isEmpty(), "redis-channel-prefix must not be empty");
       if (authMode == AuthMode.JWT) {
         check(jwtSecret != null || jwtPublicKeyPem != null,
             "auth jwt needs --jwt-secret (HS256) or --jwt-public-key (RS256/ES256)");
@@ -184,7 +230,8 @@ public record ServerConfig(
       ServerConfig c = new ServerConfig(host, port, dataDir, redisUrl, prefix, authMode, jwtSecret, jwtPublicKeyPem,
           insecureNoAuth, maxFrameBytes, maxDocumentBytes, rateLimitPerSecond, rateBurst, rateLimitAction,
           maxConnectionsPerIp, handshakeTimeout, idleTimeout, pingInterval, roomGrace, drainTime,
-          writeBufferHighWaterMark, slowConsumerTimeout, transport, ioThreads);
+          writeBufferHighWaterMark, slowConsumerTimeout, transport, ioThreads, demoPage, signaling, sseHeartbeat,
+          webhookUrl, webhookSecret, webhookDebounce, instanceId, redisChannelPrefix, redisRepairInterval);
       if (authMode == AuthMode.OFF) {
         check(c.bindsLoopback() || insecureNoAuth,
             "authentication is off, so ysync binds to loopback only; give --insecure-no-auth to serve %s anyway", host);

@@ -1,11 +1,19 @@
 package io.ysync.server;
 
 import io.netty.util.AttributeKey;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** What the handlers of every channel share. */
 record ServerContext(ServerConfig config, RoomRegistry registry, Metrics metrics, Authenticator authenticator,
-    AtomicBoolean draining) {
+    AtomicBoolean draining, BroadcastBus bus, List<HttpRoute> routes) {
+
+  /** A context with the local bus and no extra routes. */
+  ServerContext(ServerConfig config, RoomRegistry registry, Metrics metrics, Authenticator authenticator,
+      AtomicBoolean draining) {
+    this(config, registry, metrics, authenticator, draining, new LocalBroadcastBus(), List.of());
+  }
+
 
   /** The room a WebSocket channel was upgraded for. */
   static final AttributeKey<String> ROOM = AttributeKey.valueOf("ysync.room");

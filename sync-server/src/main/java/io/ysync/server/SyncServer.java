@@ -8,7 +8,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +44,10 @@ public final class SyncServer implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Channel serverChannel;
   private final String transportName;
+  /** Extra HTTP endpoints, in the order they are asked. */
+  private final List<HttpRoute> routes = new CopyOnWriteArrayList<>();
+  /** Observers of accepted updates. */
+  private final List<DocumentListener> listeners = new CopyOnWriteArrayList<>();
 
   private SyncServer(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store, BroadcastBus bus)
       throws Exception {
@@ -57,11 +63,14 @@ public final class SyncServer implements AutoCloseable {
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads() == 0 ? cores : config.ioThreads(),
         transport.ioHandlerFactory());
     RoomContext roomContext = new RoomContext(config, engines, store, bus, metrics, roomPool, timer,
-        PooledByteBufAllocator.DEFAULT);
+        PooledByteBufAllocator.DEFAULT, listeners);
     this.registry = new RoomRegistry(roomContext);
     Authenticator authenticator = new Authenticator(config.authMode(),
         config.authMode() == AuthMode.JWT ? JwtVerifier.fromConfig(config) : null, metrics);
-    ServerContext server = new ServerContext(config, registry, metrics, authenticator, draining);
+    ServerContext server = new ServerContext(config, registry, metrics, authenticator, draining, bus, routes);
+    // Features plug in here: HTTP routes (asked before the built-in routing) and document listeners (after
+    // durability, on the room's executor). Each feature owns its resources and is closed in shutdownResources.
+
     ServerBootstrap b = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(transport.serverChannel())
@@ -132,6 +141,15 @@ public final class SyncServer implements AutoCloseable {
 
   RoomRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Adds an observer of every update the rooms accept (after durability, on the room's executor).
+   *
+   * @param listener the listener; it must not block
+   */
+  public void addDocumentListener(DocumentListener listener) {
+    listeners.add(listener);
   }
 
   /** Blocks until SIGTERM/SIGINT (a JVM shutdown hook) has drained the server, or {@link #close()} ran. */

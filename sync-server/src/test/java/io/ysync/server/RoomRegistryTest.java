@@ -33,7 +33,7 @@ class RoomRegistryTest extends NettyTestBase {
     }
 
     @Override
-    public CompletionStage<Void> append(String document, byte[] update) {
+    public CompletionStage<Long> append(String document, byte[] update) {
       return inner.append(document, update);
     }
 

@@ -31,13 +31,13 @@ class StoreFailureRoomTest extends NettyTestBase {
     }
 
     @Override
-    public CompletionStage<Void> append(String document, byte[] update) {
+    public CompletionStage<Long> append(String document, byte[] update) {
       boolean fail = failAppends.get();
-      return CompletableFuture.runAsync(() -> {
+      return CompletableFuture.supplyAsync(() -> {
         if (fail) {
           throw new IllegalStateException("disk full (test)");
         }
-        memory.append(document, update);
+        return memory.append(document, update).toCompletableFuture().join();
       });
     }
 
