@@ -51,14 +51,14 @@ npm_ci_if_needed() {
   fi
 }
 
-# Placeholder for the Redis scale-out tests: install redis-server when missing.
+# The scale-out tests start their own redis-server (Debian package) on a free loopback port.
 ensure_redis() {
-  :
+  bash "$root/scripts/ensure-redis.sh" >&2 || die "redis-server is required for the scale-out tests"
 }
 
-# Placeholder for the browser interop tests: install chromium when missing.
+# The browser tests drive Debian's Chromium (/usr/bin/chromium) with playwright-core.
 ensure_chromium() {
-  :
+  bash "$root/scripts/ensure-chromium.sh" >&2 || die "chromium is required for the browser tests"
 }
 
 # --- steps ---------------------------------------------------------------------------------------------------------

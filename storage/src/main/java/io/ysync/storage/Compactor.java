@@ -65,7 +65,7 @@ final class Compactor {
     }
     byte[] merged;
     try {
-      merged = Objects.requireNonNull(merger.merge(inputs), "merger returned null");
+      merged = TreeMerge.merge(merger, inputs);
     } catch (RuntimeException e) {
       throw new StorageException(store.name, id, "compact", "merge failed: " + e, e);
     }
@@ -124,24 +124,31 @@ final class Compactor {
   }
 
   private void updateDirectory(DocState state, long upTo, int oldCrc, int snapshotCrc, byte @Nullable [] sv) {
-    DirectoryRecord record = directory.get(state.documentId);
-    if (record == null) {
-      record = DirectoryRecord.EMPTY;
-    }
-    synchronized (state) {
-      record = record.withStats(state, record.lastAccessMillis());
-    }
-    if (sv != null) {
-      record = record.withStateVector(upTo, snapshotCrc, sv);
-    } else if (record.svSeq() == upTo && record.svCrc() == oldCrc && oldCrc != 0) {
-      // The recorded state vector is still right; it now belongs to the snapshot standing for upTo.
-      if (record.svLength() == DirectoryRecord.SV_IN_ROCKSDB) {
-        record = record.withStateVector(0, 0, new byte[0]);
-      } else {
-        record = record.withStateVector(upTo, snapshotCrc, Objects.requireNonNull(record.svInline()));
+    synchronized (state.directoryLock) {
+      DirectoryRecord record = directory.get(state.documentId);
+      if (record == null) {
+        record = DirectoryRecord.EMPTY;
       }
+      synchronized (state) {
+        record = record.withStats(state, record.lastAccessMillis());
+      }
+      boolean svStillRight = record.svSeq() == upTo && record.svCrc() == oldCrc && oldCrc != 0;
+      boolean answerStillRight = record.answer() != null && record.answerSeq() == upTo
+          && record.answerCrc() == oldCrc && oldCrc != 0;
+      if (sv != null) {
+        record = record.withStateVector(upTo, snapshotCrc, sv);
+      } else if (svStillRight) {
+        // The recorded state vector is still right; it now belongs to the snapshot standing for upTo.
+        if (record.svLength() == DirectoryRecord.SV_IN_ROCKSDB) {
+          record = record.withStateVector(0, 0, new byte[0]);
+        } else {
+          record = record.withStateVector(upTo, snapshotCrc, Objects.requireNonNull(record.svInline()));
+        }
+      }
+      // Same for the up-to-date answer: the document's content at upTo did not change.
+      record = answerStillRight ? record.withAnswer(upTo, snapshotCrc, record.answer()) : record.withoutAnswer();
+      directory.put(state.documentId, record);
     }
-    directory.put(state.documentId, record);
   }
 
   private static long encodedSize(EntryCodec.Entry e) {

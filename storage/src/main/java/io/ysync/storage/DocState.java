@@ -16,6 +16,11 @@ final class DocState {
   final byte[] prefix;
   /** Held by an appender from sequence assignment to enqueue, so queue order is sequence order. */
   final java.util.concurrent.locks.ReentrantLock appendLock = new java.util.concurrent.locks.ReentrantLock();
+  /**
+   * Held around each read-modify-write of the document's directory record, so that concurrent writers (committer,
+   * compaction, recorders) do not lose each other's changes. Never held while taking {@code appendLock}.
+   */
+  final Object directoryLock = new Object();
 
   long assignedSeq;
   long committedSeq;

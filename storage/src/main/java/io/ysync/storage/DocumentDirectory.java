@@ -15,13 +15,18 @@ import org.slf4j.LoggerFactory;
  * The persisted off-heap document directory: a Chronicle Map from document id to a fixed-size
  * {@link DirectoryRecord}, in a file next to the RocksDB directory.
  *
- * <p>Design note: the directory is a cache of RocksDB. Every failure here (full map, corrupt file) is logged and
- * counted, never propagated to an append. A cleanly closed map leaves a marker file; without it the next open runs
- * Chronicle's recovery, and if that fails the file is recreated empty (records come back as documents are used).
+ * <p>Design note: the directory is a cache of RocksDB. Every failure here (full map, corrupt record) is logged and
+ * counted, never propagated to an append. A clean close writes a marker file holding the store's epoch, a random
+ * value written to RocksDB at the same close; the directory is {@link #trusted()} on the next open only if the map
+ * opened without recovery, the marker's epoch equals RocksDB's and every record passes its checksum. Anything else (a crash, a missing, truncated or
+ * unreadable map, a map in an older format, a RocksDB restored from a backup that is older or newer than the map)
+ * leaves it untrusted, and the storage rebuilds it from RocksDB ({@link DirectoryRebuild}).
  */
 final class DocumentDirectory implements AutoCloseable {
-  /** File of the map, inside the data directory. */
-  static final String FILE_NAME = "directory.cm";
+  /** File of the map, inside the data directory (the name carries the record format). */
+  static final String FILE_NAME = "directory-v2.cm";
+  /** File of the map in an older record format: deleted on open (the directory is rebuilt from RocksDB). */
+  static final String LEGACY_FILE_NAME = "directory.cm";
   /** Marker written by a clean close. */
   static final String CLEAN_MARKER = "directory.clean";
   /** Expected average document-id length in bytes (longer ids take more chunks). */
@@ -50,21 +55,29 @@ final class DocumentDirectory implements AutoCloseable {
   private final ChronicleMap<String, byte[]> map;
   private final Path dataDir;
   private final LongAdder failures;
+  private final boolean trusted;
 
-  private DocumentDirectory(ChronicleMap<String, byte[]> map, Path dataDir, LongAdder failures) {
+  private DocumentDirectory(ChronicleMap<String, byte[]> map, Path dataDir, LongAdder failures, boolean trusted) {
     this.map = map;
     this.dataDir = dataDir;
     this.failures = failures;
+    this.trusted = trusted;
   }
 
   /**
    * Opens or creates the directory in {@code dataDir}.
    *
+   * @param storeEpoch the epoch RocksDB holds ({@code null} if none): the directory is trusted only if the clean
+   *     marker holds the same
    * @throws IOException if even a fresh map cannot be created
    */
-  static DocumentDirectory open(Path dataDir, long capacity, LongAdder failures) throws IOException {
+  static DocumentDirectory open(Path dataDir, long capacity, LongAdder failures, byte @Nullable [] storeEpoch)
+      throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
     Path marker = dataDir.resolve(CLEAN_MARKER);
+    Files.deleteIfExists(dataDir.resolve(LEGACY_FILE_NAME));
+    byte[] markerEpoch = Files.exists(marker) ? Files.readAllBytes(marker) : null;
+    boolean trusted = storeEpoch != null && markerEpoch != null && java.util.Arrays.equals(storeEpoch, markerEpoch);
     var builder = ChronicleMap.of(String.class, byte[].class)
         .name("ysync-directory")
         .entries(capacity)
@@ -79,6 +92,7 @@ final class DocumentDirectory implements AutoCloseable {
       Files.delete(file);
     }
     if (!Files.exists(file)) {
+      trusted = false;
       map = builder.createPersistedTo(file.toFile());
     } else {
       boolean clean = Files.deleteIfExists(marker);
@@ -88,11 +102,46 @@ final class DocumentDirectory implements AutoCloseable {
         LOG.warn("directory {} unreadable ({}); recreating it empty, RocksDB is authoritative", file, e.toString());
         failures.increment();
         Files.delete(file);
+        trusted = false;
         map = builder.createPersistedTo(file.toFile());
       }
     }
     Files.deleteIfExists(marker);
-    return new DocumentDirectory(map, dataDir, failures);
+    if (trusted) {
+      // A damaged record means a damaged file (its hash tables may be damaged too): start afresh.
+      String damage;
+      try {
+        long damaged = damagedRecords(map);
+        damage = damaged == 0 ? null : damaged + " damaged records";
+      } catch (RuntimeException e) {
+        damage = e.toString();
+      }
+      if (damage != null) {
+        LOG.warn("directory {} is corrupt ({}); recreating it empty, RocksDB is authoritative", file, damage);
+        failures.increment();
+        map.close();
+        Files.delete(file);
+        map = builder.createPersistedTo(file.toFile());
+        trusted = false;
+      }
+    }
+    return new DocumentDirectory(map, dataDir, failures, trusted);
+  }
+
+  /** Counts the records that fail to decode (format, bounds or checksum): a full pass, about 1 µs per record. */
+  private static long damagedRecords(ChronicleMap<String, byte[]> map) {
+    long[] damaged = {0};
+    map.forEach((id, bytes) -> {
+      if (DirectoryRecord.decode(bytes) == null) {
+        damaged[0]++;
+      }
+    });
+    return damaged[0];
+  }
+
+  /** Whether the map is known to match RocksDB as of the last clean close (see the class comment). */
+  boolean trusted() {
+    return trusted;
   }
 
   /** Returns the record of a document, or {@code null} if none (or unreadable). */
@@ -112,6 +161,26 @@ final class DocumentDirectory implements AutoCloseable {
     } catch (RuntimeException e) {
       fail("write", documentId, e);
     }
+  }
+
+  /** Removes the record of a document; failures are logged and counted. */
+  void remove(String documentId) {
+    try {
+      map.remove(documentId);
+    } catch (RuntimeException e) {
+      fail("remove", documentId, e);
+    }
+  }
+
+  /** Returns the ids of every record, readable or not. */
+  List<String> documentIds() {
+    List<String> ids = new ArrayList<>();
+    try {
+      map.forEach((id, bytes) -> ids.add(id));
+    } catch (RuntimeException e) {
+      fail("list", null, e);
+    }
+    return ids;
   }
 
   /** Returns every readable record. */
@@ -139,14 +208,28 @@ final class DocumentDirectory implements AutoCloseable {
     }
   }
 
-  /** Closes the map and writes the clean marker. */
+  /**
+   * Closes the map and writes the clean marker holding {@code storeEpoch} (already durable in RocksDB), or no marker
+   * if {@code storeEpoch} is null (the next open then rebuilds).
+   */
+  void close(byte @Nullable [] storeEpoch) {
+    map.close();
+    if (storeEpoch == null) {
+      return;
+    }
+    try {
+      Path tmp = dataDir.resolve(CLEAN_MARKER + ".tmp");
+      Files.write(tmp, storeEpoch);
+      Files.move(tmp, dataDir.resolve(CLEAN_MARKER), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.warn("cannot write {}: the next open rebuilds the directory", CLEAN_MARKER, e);
+    }
+  }
+
+  /** Closes the map without a clean marker. */
   @Override
   public void close() {
-    map.close();
-    try {
-      Files.createFile(dataDir.resolve(CLEAN_MARKER));
-    } catch (IOException e) {
-      LOG.warn("cannot write {}: next open runs recovery", CLEAN_MARKER, e);
-    }
+    close(null);
   }
 }

@@ -31,8 +31,14 @@ import org.jspecify.annotations.Nullable;
  */
 public interface DocumentStorage extends AutoCloseable {
 
-  /** Largest state vector (encoded bytes) kept inline in a directory record; larger ones go to RocksDB. */
-  int MAX_DIRECTORY_STATE_VECTOR_BYTES = 256;
+  /**
+   * Largest state vector (encoded bytes) kept inline in a directory record (about 60 clients); larger ones go to
+   * RocksDB.
+   */
+  int MAX_DIRECTORY_STATE_VECTOR_BYTES = 512;
+
+  /** Largest up-to-date answer (bytes) a {@link DocumentSummary} can hold. */
+  int MAX_SUMMARY_ANSWER_BYTES = 1024;
 
   /** Largest document id, in UTF-8 bytes. */
   int MAX_DOCUMENT_ID_BYTES = 512;
@@ -125,6 +131,34 @@ public interface DocumentStorage extends AutoCloseable {
   void recordStateVector(String documentId, long seq, byte[] stateVector);
 
   /**
+   * Returns the document's cold-state summary, so that a SyncStep1 whose state vector covers the stored one can be
+   * answered without loading the document. Present only if {@link #recordSummary} recorded one for the document's
+   * last committed update, both arrays fit the directory record and no append has been accepted since (a pending
+   * append counts). Reads the off-heap directory only.
+   *
+   * @param documentId the document
+   * @return the summary, or empty if the caller must load the document
+   * @throws IllegalStateException if the store is closed
+   */
+  Optional<DocumentSummary> summary(String documentId);
+
+  /**
+   * Records the document's cold-state summary for its last committed update (the server computes it after loading).
+   * Ignored if {@code lastSeq} is not (or no longer) the document's last committed sequence number, or is 0. Any
+   * later append invalidates the answer; a later {@code recordSummary} replaces it. If the state vector is larger than
+   * {@link #MAX_DIRECTORY_STATE_VECTOR_BYTES} or the answer larger than {@link #MAX_SUMMARY_ANSWER_BYTES}, only the
+   * state vector is recorded (as by {@link #recordStateVector}) and {@link #summary} stays empty.
+   *
+   * @param documentId the document
+   * @param lastSeq the sequence number the summary belongs to ({@link StoredDocument#lastSeq()})
+   * @param stateVector the encoded state vector at {@code lastSeq}; copied
+   * @param upToDateAnswer the reply to a client that is up to date; opaque, copied
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the store is closed
+   */
+  void recordSummary(String documentId, long lastSeq, byte[] stateVector, byte[] upToDateAnswer);
+
+  /**
    * Compacts the document now (the committer also schedules compaction by itself when a log passes the configured
    * entry-count or byte threshold). The merged range is replaced by a snapshot in one atomic, synced batch.
    *
@@ -171,6 +205,37 @@ public interface DocumentStorage extends AutoCloseable {
    * @throws IllegalStateException if the store is closed
    */
   Optional<byte[]> diff(String documentId, long fromSeq, long toSeq);
+
+  /**
+   * Returns what a client that has seen the document up to {@code afterSeq} missed, read from one consistent view:
+   * the logged updates {@code afterSeq + 1 .. lastSeq}, or, if part of that range was merged away (garbage-collected
+   * history) or {@code afterSeq} is beyond the last stored sequence number, the full state at {@code lastSeq}. Used
+   * by the server's event stream to resume after {@code Last-Event-ID}. The default reads {@link #entries(String)}
+   * (everything stored); implementations read only the tail.
+   *
+   * @param documentId the document
+   * @param afterSeq the last sequence number the client has (0: none)
+   * @return the missed updates or the full state
+   * @throws CorruptEntryException if a needed entry is corrupt
+   * @throws IllegalStateException if the store is closed
+   */
+  default LogTail logAfter(String documentId, long afterSeq) {
+    long lastSeq = 0;
+    List<LogTail.Entry> missed = new java.util.ArrayList<>();
+    for (StoredEntry e : entries(documentId)) {
+      lastSeq = Math.max(lastSeq, e.seq());
+      if (e.kind() == StoredEntry.Kind.LOG && e.seq() > afterSeq && e.isValid()) {
+        missed.add(new LogTail.Entry(e.seq(), e.payload()));
+      }
+    }
+    if (afterSeq >= 0 && afterSeq <= lastSeq && missed.size() == lastSeq - afterSeq
+        && (missed.isEmpty() || missed.get(0).seq() == afterSeq + 1)) {
+      return new LogTail(documentId, afterSeq, lastSeq, missed, null);
+    }
+    long upTo = lastSeq;
+    return new LogTail(documentId, afterSeq, lastSeq, List.of(), stateAt(documentId, upTo).orElseThrow(
+        () -> new StorageException(documentId, documentId, "logAfter", "no state at " + upTo, null)));
+  }
 
   /**
    * Returns the document's directory record, if any.

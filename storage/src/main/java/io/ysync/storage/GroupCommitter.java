@@ -196,18 +196,21 @@ final class GroupCommitter implements Runnable {
   }
 
   private void updateDirectory(DocState s, @Nullable PendingAppend withSv, long now) {
-    DirectoryRecord record = directory.get(s.documentId);
-    if (record == null) {
-      record = DirectoryRecord.EMPTY;
+    synchronized (s.directoryLock) {
+      DirectoryRecord record = directory.get(s.documentId);
+      if (record == null) {
+        record = DirectoryRecord.EMPTY;
+      }
+      synchronized (s) {
+        record = record.withStats(s, now);
+      }
+      record = record.withoutAnswer(); // an append makes the up-to-date answer stale
+      if (withSv != null) {
+        record = record.withStateVector(withSv.seq(), EntryCodec.storedCrc(withSv.value()),
+            java.util.Objects.requireNonNull(withSv.stateVector()));
+      }
+      directory.put(s.documentId, record);
     }
-    synchronized (s) {
-      record = record.withStats(s, now);
-    }
-    if (withSv != null) {
-      record = record.withStateVector(
-          withSv.seq(), EntryCodec.storedCrc(withSv.value()), java.util.Objects.requireNonNull(withSv.stateVector()));
-    }
-    directory.put(s.documentId, record);
   }
 
   private void fail(PendingAppend p, StorageException e) {

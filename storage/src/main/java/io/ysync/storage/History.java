@@ -2,7 +2,6 @@ package io.ysync.storage;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -36,7 +35,8 @@ final class History {
   }
 
   /** See {@link DocumentStorage#diff(String, long, long)}. */
-  Optional<byte[]> diff(LogReader reader, UpdateMerger merger, String documentId, byte[] prefix, long fromSeq, long toSeq) {
+  Optional<byte[]> diff(
+      LogReader reader, UpdateMerger merger, String documentId, byte[] prefix, long fromSeq, long toSeq) {
     List<EntryCodec.Entry> range = reader.logRange(documentId, prefix, fromSeq, toSeq, "diff");
     if (range.size() != toSeq - fromSeq) {
       return Optional.empty();
@@ -46,7 +46,7 @@ final class History {
 
   private byte[] merge(UpdateMerger merger, List<byte[]> inputs, String documentId, String operation) {
     try {
-      return Objects.requireNonNull(merger.merge(inputs), "merger returned null");
+      return TreeMerge.merge(merger, inputs);
     } catch (RuntimeException e) {
       throw new StorageException(storeName, documentId, operation, "merge failed: " + e, e);
     }

@@ -24,6 +24,12 @@ final class Keys {
   /** Bytes of the document-id length prefix. */
   static final int LENGTH_BYTES = Short.BYTES;
 
+  /**
+   * Key of the store's epoch in the metadata column family (see {@link DocumentDirectory}): one byte, so it is never
+   * a document prefix (those have at least two).
+   */
+  static final byte[] EPOCH_KEY = {(byte) 0xFF};
+
   /** Largest sequence number a document may reach; {@link #rangeEnd(byte[])} uses the next one. */
   static final long MAX_SEQ = Long.MAX_VALUE - 1;
 

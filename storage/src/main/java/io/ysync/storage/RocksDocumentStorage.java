@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The {@link DocumentStorage} implementation: RocksDB log and snapshots, Chronicle Map directory, group committer
  * thread and compaction thread.
  *
- * <p>Design note: resources are created in the order RocksDB, directory, compaction thread, committer thread, and
- * closed in reverse. A read-write lock guards the lifecycle: every public call holds the read lock while it touches
+ * <p>Design note: resources are created in the order RocksDB, directory (rebuilt from RocksDB if untrusted),
+ * compaction thread, committer thread, state-vector rebuild thread, and closed in reverse. A read-write lock guards the lifecycle: every public call holds the read lock while it touches
  * native objects, {@code close()} takes the write lock only to flip {@code closed}, so no call is inside RocksDB when
  * it is closed and no append is enqueued after the committer drained. Per-document state lives in {@link DocState}
  * (one map entry per document touched since open, about 200 bytes each).
@@ -34,9 +34,12 @@ final class RocksDocumentStorage implements DocumentStorage {
   private final LogReader reader;
   private final StateVectorIndex stateVectors;
   private final History history;
+  private final LogTails logTails;
   private final GroupCommitter committer;
   private final Thread committerThread;
   private final CompactionScheduler compactions;
+  private final DirectoryRebuild rebuild;
+  private final @Nullable Thread rebuildThread;
   private final ConcurrentHashMap<String, DocState> states = new ConcurrentHashMap<>();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed; // guarded by lifecycle
@@ -52,15 +55,35 @@ final class RocksDocumentStorage implements DocumentStorage {
     this.config = config;
     this.store = new RocksStore(
         config.rocksDir(), config.dataDir().toString(), config.blockCacheBytes(), config.writeBufferBytes());
+    this.reader = new LogReader(store);
     try {
-      this.directory = DocumentDirectory.open(config.dataDir(), config.directoryCapacity(), directoryFailures);
+      byte[] epoch = store.get(store.meta, Keys.EPOCH_KEY, null, "read epoch");
+      this.directory =
+          DocumentDirectory.open(config.dataDir(), config.directoryCapacity(), directoryFailures, epoch);
     } catch (IOException | RuntimeException e) {
       store.close();
       throw new StorageException(config.dataDir().toString(), null, "open directory", e.toString(), e);
     }
-    this.reader = new LogReader(store);
     this.stateVectors = new StateVectorIndex(store, directory);
+    this.rebuild = new DirectoryRebuild(store, reader, directory, stateVectors, config);
+    List<String> needStateVector = List.of();
+    if (!directory.trusted()) {
+      long start = System.nanoTime();
+      try {
+        needStateVector = rebuild.rebuildRecords();
+      } catch (RuntimeException e) {
+        directory.close();
+        store.close();
+        throw e;
+      }
+      int documents = directory.documentIds().size();
+      if (documents > 0) {
+        LOG.info("directory of {} rebuilt from RocksDB in {} ms ({} documents; {} state vectors to recompute)",
+            name(), (System.nanoTime() - start) / 1_000_000, documents, needStateVector.size());
+      }
+    }
     this.history = new History(store.name);
+    this.logTails = new LogTails(store.name);
     this.compactions = new CompactionScheduler(
         new Compactor(store, reader, directory, config), config, store.name, compactionsDone, compactionFailures);
     this.committer = new GroupCommitter(store, directory, config, compactions::maybeSchedule,
@@ -68,6 +91,31 @@ final class RocksDocumentStorage implements DocumentStorage {
     this.committerThread = new Thread(committer, "ysync-storage-committer");
     this.committerThread.setDaemon(true);
     this.committerThread.start();
+    if (needStateVector.isEmpty() || config.stateVectorFunction() == null) {
+      this.rebuildThread = null;
+    } else {
+      List<String> ids = needStateVector;
+      this.rebuildThread = new Thread(() -> rebuildStateVectors(ids), "ysync-storage-directory-rebuild");
+      this.rebuildThread.setDaemon(true);
+      this.rebuildThread.start();
+    }
+  }
+
+  /** Body of the rebuild thread: one document at a time, each under the lifecycle lock; stops when closing. */
+  private void rebuildStateVectors(List<String> ids) {
+    for (String id : ids) {
+      lifecycle.readLock().lock();
+      try {
+        if (closed) {
+          return;
+        }
+        rebuild.computeStateVector(state(id));
+      } catch (RuntimeException e) {
+        LOG.warn("cannot recompute the state vector of {}: {}", Keys.quote(id), e.getMessage());
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    }
   }
 
   private String name() {
@@ -202,17 +250,19 @@ final class RocksDocumentStorage implements DocumentStorage {
   }
 
   private void touchDirectory(DocState s) {
-    DirectoryRecord record = directory.get(s.documentId);
-    if (record == null) {
-      record = DirectoryRecord.EMPTY;
-    }
-    synchronized (s) {
-      if (s.committedSeq == 0 && record == DirectoryRecord.EMPTY) {
-        return; // nothing stored: do not fill the directory with names of empty documents
+    synchronized (s.directoryLock) {
+      DirectoryRecord record = directory.get(s.documentId);
+      if (record == null) {
+        record = DirectoryRecord.EMPTY;
       }
-      record = record.withStats(s, config.clock().millis());
+      synchronized (s) {
+        if (s.committedSeq == 0 && record == DirectoryRecord.EMPTY) {
+          return; // nothing stored: do not fill the directory with names of empty documents
+        }
+        record = record.withStats(s, config.clock().millis());
+      }
+      directory.put(s.documentId, record);
     }
-    directory.put(s.documentId, record);
   }
 
   @Override
@@ -243,6 +293,30 @@ final class RocksDocumentStorage implements DocumentStorage {
     lockOpen("recordStateVector");
     try {
       stateVectors.record(state(documentId), seq, sv);
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public Optional<DocumentSummary> summary(String documentId) {
+    Objects.requireNonNull(documentId, "documentId");
+    lockOpen("summary");
+    try {
+      return Optional.ofNullable(stateVectors.summary(state(documentId)));
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public void recordSummary(String documentId, long lastSeq, byte[] stateVector, byte[] upToDateAnswer) {
+    Objects.requireNonNull(documentId, "documentId");
+    byte[] sv = Objects.requireNonNull(stateVector, "stateVector").clone();
+    byte[] answer = Objects.requireNonNull(upToDateAnswer, "upToDateAnswer").clone();
+    lockOpen("recordSummary");
+    try {
+      stateVectors.record(state(documentId), lastSeq, sv, answer);
     } finally {
       unlock();
     }
@@ -300,6 +374,20 @@ final class RocksDocumentStorage implements DocumentStorage {
     try {
       try (LogReader.View view = reader.view()) {
         return history.diff(view.reader, merger, documentId, prefix, fromSeq, toSeq);
+      }
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public LogTail logAfter(String documentId, long afterSeq) {
+    UpdateMerger merger = config.merger();
+    byte[] prefix = Keys.prefix(documentId);
+    lockOpen("logAfter");
+    try {
+      try (LogReader.View view = reader.view()) {
+        return logTails.read(view.reader, merger, documentId, prefix, afterSeq);
       }
     } finally {
       unlock();
@@ -374,6 +462,22 @@ final class RocksDocumentStorage implements DocumentStorage {
     }
   }
 
+  /**
+   * Writes a new random epoch to RocksDB (synced) for the clean marker; null if that failed (the next open then
+   * rebuilds the directory).
+   */
+  private byte @Nullable [] writeEpoch() {
+    byte[] epoch = new byte[16];
+    new java.security.SecureRandom().nextBytes(epoch);
+    try {
+      store.db().put(store.meta, store.writeOptions(true), Keys.EPOCH_KEY, epoch);
+      return epoch;
+    } catch (RocksDBException e) {
+      LOG.error("{}", store.translate(e, null, "write epoch").getMessage());
+      return null;
+    }
+  }
+
   /** Test access: a reader bound to a point-in-time view; close it. */
   LogReader.View consistentView() {
     return reader.view();
@@ -405,8 +509,15 @@ final class RocksDocumentStorage implements DocumentStorage {
       }
     }
     interrupted |= compactions.shutdownAndWait();
+    while (rebuildThread != null && rebuildThread.isAlive()) {
+      try {
+        rebuildThread.join(); // it sees `closed` before its next document
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
     try {
-      directory.close();
+      directory.close(writeEpoch());
       store.syncWal();
     } catch (RocksDBException e) {
       LOG.error("{}", store.translate(e, null, "sync WAL on close").getMessage());

@@ -66,6 +66,15 @@ final class StateVectorIndex {
 
   /** See {@link DocumentStorage#recordStateVector(String, long, byte[])}; {@code sv} is owned by this call. */
   void record(DocState s, long seq, byte[] sv) {
+    record(s, seq, sv, null);
+  }
+
+  /**
+   * Records a state vector and, if {@code answer} is not null and both fit the record, an up-to-date answer for
+   * entry {@code seq}; ignored unless {@code seq} is the last committed one and nothing is pending. The arrays are
+   * owned by this call.
+   */
+  void record(DocState s, long seq, byte[] sv, byte @Nullable [] answer) {
     int crc;
     synchronized (s) {
       if (s.hasPending() || s.committedSeq != seq || seq == 0) {
@@ -80,14 +89,43 @@ final class StateVectorIndex {
         throw store.translate(e, s.documentId, "record state vector");
       }
     }
-    DirectoryRecord record = directory.get(s.documentId);
-    if (record == null) {
-      record = DirectoryRecord.EMPTY;
+    boolean withAnswer = answer != null && answer.length <= DocumentStorage.MAX_SUMMARY_ANSWER_BYTES
+        && sv.length <= DocumentStorage.MAX_DIRECTORY_STATE_VECTOR_BYTES;
+    synchronized (s.directoryLock) {
+      DirectoryRecord record = directory.get(s.documentId);
+      if (record == null) {
+        record = DirectoryRecord.EMPTY;
+      }
+      synchronized (s) {
+        record = record.withStats(s, record.lastAccessMillis());
+      }
+      record = record.withStateVector(seq, crc, sv);
+      if (withAnswer) {
+        record = record.withAnswer(seq, crc, answer);
+      } else if (record.answerSeq() != seq || record.answerCrc() != crc) {
+        record = record.withoutAnswer();
+      }
+      directory.put(s.documentId, record);
     }
+  }
+
+  /** See {@link DocumentStorage#summary(String)}. */
+  @Nullable DocumentSummary summary(DocState s) {
+    long seq;
+    int crc;
     synchronized (s) {
-      record = record.withStats(s, record.lastAccessMillis());
+      if (s.hasPending() || s.committedSeq == 0) {
+        return null;
+      }
+      seq = s.committedSeq;
+      crc = s.lastCrc;
     }
-    directory.put(s.documentId, record.withStateVector(seq, crc, sv));
+    DirectoryRecord record = directory.get(s.documentId);
+    if (record == null || record.answer() == null || record.answerSeq() != seq || record.answerCrc() != crc
+        || record.svSeq() != seq || record.svCrc() != crc || record.svInline() == null) {
+      return null;
+    }
+    return new DocumentSummary(seq, record.svInline(), record.answer());
   }
 
   /** Metadata value of an oversized state vector: {@code i64 seq, i32 crc, bytes}. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DirectoryTest {
   @TempDir Path dir;
 
-  /** A state vector of {@code clients} clients, large enough to exceed the inline bound for 60 clients. */
+  /** A state vector of {@code clients} clients, large enough to exceed the inline bound for 80 clients. */
   private static byte[] bigStateVector(int clients, long clock) {
     long[] pairs = new long[clients * 2];
     for (int i = 0; i < clients; i++) {
@@ -109,7 +109,7 @@ class DirectoryTest {
 
   @Test
   void oversizedStateVector_fallsBackToRocksDb_acrossReopen() {
-    byte[] big = bigStateVector(60, 1_000_000);
+    byte[] big = bigStateVector(80, 1_000_000);
     assertTrue(big.length > DocumentStorage.MAX_DIRECTORY_STATE_VECTOR_BYTES);
     try (DocumentStorage storage = TestStores.builder(dir).build()) {
       storage.append("doc", utf8("u1"), "o", big).join();
@@ -120,8 +120,8 @@ class DirectoryTest {
     }
     try (DocumentStorage storage = TestStores.builder(dir).build()) {
       assertArrayEquals(big, storage.storedStateVector("doc").orElseThrow());
-      assertEquals(Coverage.COVERED, storage.coverage("doc", bigStateVector(60, 1_000_001)));
-      assertEquals(Coverage.NOT_COVERED, storage.coverage("doc", bigStateVector(59, 1_000_000)));
+      assertEquals(Coverage.COVERED, storage.coverage("doc", bigStateVector(80, 1_000_001)));
+      assertEquals(Coverage.NOT_COVERED, storage.coverage("doc", bigStateVector(79, 1_000_000)));
       storage.append("doc", utf8("u2"), "o", stateVector(1, 1)).join();
       assertTrue(storage.directoryEntry("doc").orElseThrow().stateVectorInline(), "small again: inline");
       assertEquals(Coverage.NOT_COVERED, storage.coverage("doc", big));

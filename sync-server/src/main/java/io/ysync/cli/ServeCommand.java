@@ -1,6 +1,11 @@
 package io.ysync.cli;
 
 import io.ysync.server.AuthMode;
+import io.ysync.server.BroadcastBus;
+import io.ysync.server.DefaultEngines;
+import io.ysync.server.LocalBroadcastBus;
+import io.ysync.server.redis.RedisBroadcastBus;
+import io.ysync.server.redis.RedisBusSettings;
 import io.ysync.server.DocumentStore;
 import io.ysync.server.InMemoryDocumentStore;
 import io.ysync.server.RocksDocumentStore;
@@ -73,8 +78,23 @@ public final class ServeCommand implements Callable<Integer> {
   long rocksdbWriteBufferBytes;
 
   @Option(names = "--redis-url", defaultValue = "${env:YSYNC_REDIS_URL:-}",
-      description = "Redis URL for scale-out; empty = off (env YSYNC_REDIS_URL).")
+      description = "Redis URL for scale-out: redis://[:password@]host:port[/db], or "
+          + "redis-cluster://host:port[,host:port...] (sharded pub/sub); empty = off (env YSYNC_REDIS_URL).")
   String redisUrl;
+
+  @Option(names = "--instance-id", defaultValue = "${env:YSYNC_INSTANCE_ID:-}",
+      description = "This instance's id on Redis, unique per instance; empty = random (env YSYNC_INSTANCE_ID).")
+  String instanceId;
+
+  @Option(names = "--redis-channel-prefix", defaultValue = "${env:YSYNC_REDIS_CHANNEL_PREFIX:-ysync:doc:}",
+      description = "Prefix of the per-document Redis channels (env YSYNC_REDIS_CHANNEL_PREFIX, "
+          + "default ${DEFAULT-VALUE}).")
+  String redisChannelPrefix;
+
+  @Option(names = "--redis-repair-interval", defaultValue = "${env:YSYNC_REDIS_REPAIR_INTERVAL:-PT5S}",
+      description = "Period of the cross-instance state-vector check of each loaded document: the bound on "
+          + "repairing lost pub/sub messages (env YSYNC_REDIS_REPAIR_INTERVAL, default ${DEFAULT-VALUE}).")
+  Duration redisRepairInterval;
 
   @Option(names = "--path-prefix", defaultValue = "${env:YSYNC_PATH_PREFIX:-/}",
       description = "URL path prefix in front of the room name (env YSYNC_PATH_PREFIX, default ${DEFAULT-VALUE}).")
@@ -161,6 +181,35 @@ public final class ServeCommand implements Callable<Integer> {
       description = "trace, debug, info, warn or error (default ${DEFAULT-VALUE}).")
   String logLevel;
 
+  // fallbackValue: without it picocli makes a negatable option that defaults to true *toggle* to false
+  @Option(names = "--demo-page", negatable = true, defaultValue = "${env:YSYNC_DEMO_PAGE:-true}",
+      fallbackValue = "true", description = "Serve the collaborative editor demo page at / (--no-demo-page: off) "
+          + "(env YSYNC_DEMO_PAGE, default ${DEFAULT-VALUE}).")
+  boolean demoPage;
+
+  @Option(names = "--signaling", negatable = true, defaultValue = "${env:YSYNC_SIGNALING:-true}",
+      description = "Serve y-webrtc signaling at /signaling (--no-signaling: off) "
+          + "(env YSYNC_SIGNALING, default ${DEFAULT-VALUE}).")
+  boolean signaling;
+
+  @Option(names = "--sse-heartbeat", defaultValue = "${env:YSYNC_SSE_HEARTBEAT:-PT20S}",
+      description = "Heartbeat comment interval of GET /api/docs/<room>/events (env YSYNC_SSE_HEARTBEAT, "
+          + "default ${DEFAULT-VALUE}).")
+  Duration sseHeartbeat;
+
+  @Option(names = "--webhook-url", defaultValue = "${env:YSYNC_WEBHOOK_URL:-}",
+      description = "POST a signed JSON notice here when a document changes; empty = off (env YSYNC_WEBHOOK_URL).")
+  String webhookUrl;
+
+  @Option(names = "--webhook-secret", defaultValue = "${env:YSYNC_WEBHOOK_SECRET:-}",
+      description = "HMAC-SHA256 key of the X-Ysync-Signature header (env YSYNC_WEBHOOK_SECRET).")
+  String webhookSecret;
+
+  @Option(names = "--webhook-debounce", defaultValue = "${env:YSYNC_WEBHOOK_DEBOUNCE:-PT2S}",
+      description = "Quiet time per document before its webhook fires (env YSYNC_WEBHOOK_DEBOUNCE, "
+          + "default ${DEFAULT-VALUE}).")
+  Duration webhookDebounce;
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -184,7 +233,9 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (StorageException e) {
       throw new CliException(ExitCodes.FAILURE, StoreCommand.describeOpenFailure(config.dataDir(), e), e);
     }
-    try (SyncServer server = SyncServer.start(config, documents)) {
+    BroadcastBus bus = config.redisUrl() == null ? new LocalBroadcastBus()
+        : RedisBroadcastBus.start(RedisBusSettings.of(config));
+    try (SyncServer server = SyncServer.start(config, DefaultEngines.factory(), documents, bus)) {
       server.awaitShutdownSignal();
     }
     return 0;
@@ -230,6 +281,8 @@ public final class ServeCommand implements Callable<Integer> {
     };
     return ServerConfig.builder()
         .host(host).port(port).dataDir(dataDir).redisUrl(redisUrl.isBlank() ? null : redisUrl)
+        .instanceId(instanceId.isBlank() ? null : instanceId).redisChannelPrefix(redisChannelPrefix)
+        .redisRepairInterval(redisRepairInterval)
         .pathPrefix(pathPrefix)
         .authMode(mode).jwtSecret(jwtSecret.isBlank() ? null : jwtSecret)
         .jwtPublicKeyPem(jwtPublicKey.isBlank() ? null : Path.of(jwtPublicKey))
@@ -241,6 +294,10 @@ public final class ServeCommand implements Callable<Integer> {
         .roomGrace(roomGrace).drainTime(drainTime)
         .writeBufferHighWaterMark(writeBufferHigh).slowConsumerTimeout(slowConsumerTimeout)
         .transport(TransportKind.parse(transport)).ioThreads(ioThreads)
+        .demoPage(demoPage)
+        .signaling(signaling).sseHeartbeat(sseHeartbeat)
+        .webhookUrl(webhookUrl.isBlank() ? null : webhookUrl)
+        .webhookSecret(webhookSecret.isBlank() ? null : webhookSecret).webhookDebounce(webhookDebounce)
         .build();
   }
 }

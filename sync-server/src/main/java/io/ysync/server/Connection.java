@@ -2,29 +2,38 @@ package io.ysync.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.util.internal.PlatformDependent;
-import java.util.HashSet;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * One WebSocket client of a room. Sending is thread-safe: frames go into a lock-free queue that one event-loop task
- * drains, writing everything queued and flushing once (one wake-up and one syscall for a burst of broadcasts instead
- * of one per frame). {@link #controlledClients} belongs to the room executor.
+ * One WebSocket client of a room. Sending is thread-safe: frames are pushed on a lock-free stack that one event-loop
+ * task drains, writing everything queued in order and flushing once (one wake-up and one syscall for a burst of
+ * broadcasts instead of one per frame). The awareness client ids it introduced belong to the room executor.
+ *
+ * <p>Design note: ten thousand idle connections must stay small, so an idle connection holds no queue, no timer and
+ * no collection: the outbound stack is a single (usually {@code null}) field, the awareness ids a lazily allocated
+ * {@code long[]}, and liveness is checked by the event loop's shared {@link LivenessWheel}.
  */
 final class Connection {
+  private static final AtomicReferenceFieldUpdater<Connection, Pending> OUTBOUND =
+      AtomicReferenceFieldUpdater.newUpdater(Connection.class, Pending.class, "outbound");
+  private static final long[] NO_IDS = new long[0];
+
   private final Channel channel;
-  private final String id;
-  private final String room;
   private final boolean readOnly;
   /** Outbound bytes at which the connection is dropped at once (a multiple of the high-water mark). */
   private final long hardLimitBytes;
-  private final Queue<ByteBuf> outbound = PlatformDependent.newMpscQueue();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  /** Awareness client ids this connection introduced (room executor only). */
-  final Set<Long> controlledClients = new HashSet<>(4);
+  /** Frames not yet handed to the channel, newest first; {@code null} when nothing is queued. */
+  private volatile Pending outbound;
+  /** Awareness client ids this connection introduced, the first {@link #controlledCount} (room executor only). */
+  private long[] controlled = NO_IDS;
+  private int controlledCount;
 
   /** User event: the connection's outbound buffer passed the hard limit. */
   static final Object SLOW_CONSUMER = new Object() {
@@ -34,20 +43,26 @@ final class Connection {
     }
   };
 
-  Connection(Channel channel, String room, boolean readOnly, long hardLimitBytes) {
+  /** One queued frame: a stack node, relinked in place by the drain that took it. */
+  private static final class Pending {
+    final ByteBuf frame;
+    Pending next;
+
+    Pending(ByteBuf frame, Pending next) {
+      this.frame = frame;
+      this.next = next;
+    }
+  }
+
+  Connection(Channel channel, boolean readOnly, long hardLimitBytes) {
     this.hardLimitBytes = hardLimitBytes;
     this.channel = channel;
-    this.id = channel.id().asShortText();
-    this.room = room;
     this.readOnly = readOnly;
   }
 
+  /** The channel's short id (Netty caches it). */
   String id() {
-    return id;
-  }
-
-  String room() {
-    return room;
+    return channel.id().asShortText();
   }
 
   boolean readOnly() {
@@ -68,38 +83,97 @@ final class Connection {
       frame.release();
       return;
     }
-    outbound.add(frame);
-    if (drainScheduled.compareAndSet(false, true)) {
+    Pending head;
+    do {
+      head = outbound;
+    } while (!OUTBOUND.compareAndSet(this, head, new Pending(frame, head)));
+    if (head == null) { // the stack was empty: nobody has scheduled a drain for these frames yet
       try {
         channel.eventLoop().execute(this::drain);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         drain(); // event loop shut down: release what is queued
       }
     }
   }
 
   private void drain() {
-    drainScheduled.set(false);
+    Pending taken = OUTBOUND.getAndSet(this, null);
+    if (taken == null) {
+      return;
+    }
+    // the stack is newest first: reverse it so frames go out in the order they were sent
+    Pending ordered = null;
+    while (taken != null) {
+      Pending next = taken.next;
+      taken.next = ordered;
+      ordered = taken;
+      taken = next;
+    }
     boolean active = channel.isActive();
-    int written = 0;
-    ByteBuf frame;
-    if (active && !channel.isWritable() && channel.unsafe().outboundBuffer() != null
-        && channel.unsafe().outboundBuffer().totalPendingWriteBytes() > hardLimitBytes) {
+    ChannelOutboundBuffer buffer = active ? channel.unsafe().outboundBuffer() : null;
+    if (active && !channel.isWritable() && buffer != null && buffer.totalPendingWriteBytes() > hardLimitBytes) {
       // far beyond the high-water mark: do not wait for the slow-consumer timeout
       channel.pipeline().fireUserEventTriggered(SLOW_CONSUMER);
       active = false;
     }
-    while ((frame = outbound.poll()) != null) {
+    int written = 0;
+    for (Pending p = ordered; p != null; p = p.next) {
       if (active) {
-        channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+        channel.write(new BinaryWebSocketFrame(p.frame), channel.voidPromise());
         written++;
       } else {
-        frame.release();
+        p.frame.release();
       }
     }
     if (written > 0) {
       channel.flush();
     }
+  }
+
+  // ---- awareness ids (room executor only) ----
+
+  /** Whether this connection introduced no awareness state (still present). */
+  boolean controlsNoClients() {
+    return controlledCount == 0;
+  }
+
+  /** The awareness client ids this connection introduced. */
+  List<Long> controlledClients() {
+    List<Long> out = new ArrayList<>(controlledCount);
+    for (int i = 0; i < controlledCount; i++) {
+      out.add(controlled[i]);
+    }
+    return out;
+  }
+
+  /** Records awareness client ids this connection introduced. */
+  void addControlledClients(Collection<Long> ids) {
+    for (long id : ids) {
+      if (indexOf(id) >= 0) {
+        continue;
+      }
+      if (controlledCount == controlled.length) {
+        controlled = Arrays.copyOf(controlled, Math.max(2, controlledCount * 2));
+      }
+      controlled[controlledCount++] = id;
+    }
+  }
+
+  /** Forgets an awareness client id (its state was removed). */
+  void removeControlledClient(long id) {
+    int i = indexOf(id);
+    if (i >= 0) {
+      controlled[i] = controlled[--controlledCount];
+    }
+  }
+
+  private int indexOf(long id) {
+    for (int i = 0; i < controlledCount; i++) {
+      if (controlled[i] == id) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Closes the connection through the pipeline's exception handler, from any thread. */
@@ -118,6 +192,6 @@ final class Connection {
 
   @Override
   public String toString() {
-    return "Connection[" + id + " room=" + room + (readOnly ? " read-only" : "") + "]";
+    return "Connection[" + id() + (readOnly ? " read-only" : "") + "]";
   }
 }

@@ -1,10 +1,21 @@
 package io.ysync.server;
 
 /** The document engine the server uses by default: the CRDT port behind {@link YjsDocumentEngine}. */
-final class DefaultEngines {
+public final class DefaultEngines {
   private DefaultEngines() {}
 
-  static DocumentEngine.Factory factory() {
-    return YjsDocumentEngine::new;
+  /** The engine factory of a normal server (the command line passes it to {@code SyncServer.start}). */
+  public static DocumentEngine.Factory factory() {
+    return new DocumentEngine.Factory() {
+      @Override
+      public DocumentEngine create(String room) {
+        return new YjsDocumentEngine(room);
+      }
+
+      @Override
+      public ColdChecks coldChecks() {
+        return YjsDocumentEngine.COLD_CHECKS;
+      }
+    };
   }
 }

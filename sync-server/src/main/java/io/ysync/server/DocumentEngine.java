@@ -16,6 +16,14 @@ public interface DocumentEngine extends AutoCloseable {
   interface Factory {
     /** A new, empty document for the named room. */
     DocumentEngine create(String room);
+
+    /**
+     * The checks that let a room answer clients from a stored {@link ColdState} without loading its document, or
+     * {@code null} (the default) when this engine's encodings cannot be checked: rooms then always load.
+     */
+    default ColdChecks coldChecks() {
+      return null;
+    }
   }
 
   /** The kinds of root types {@link #toJson} can render. */

@@ -1,6 +1,8 @@
 package io.ysync.server;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -38,6 +40,54 @@ public interface DocumentStore extends AutoCloseable {
 
   /** Replaces the document's log by one V1 update holding its full state (compaction). */
   CompletionStage<Void> flush(String document, byte[] state);
+
+  /**
+   * Loads like {@link #load} and also reports the sequence number of the last stored update, which a room needs
+   * to {@link #recordColdState record its cold state}; the default reports -1 (unknown).
+   *
+   * @param document the document
+   * @return completes with the updates and the last sequence number
+   */
+  default CompletionStage<StoredLog> loadLog(String document) {
+    return load(document).thenApply(updates -> new StoredLog(updates, -1));
+  }
+
+  /**
+   * The document's cold state, if one was {@link #recordColdState recorded} for its last stored update and no
+   * update was appended since: a room then answers clients whose state vector covers it without loading the
+   * document. Must not block the caller. The default has none.
+   *
+   * @param document the document
+   * @return completes with the cold state, or empty when the room must load the document
+   */
+  default CompletionStage<Optional<ColdState>> coldState(String document) {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  /**
+   * Records the document's cold state (a room does when it unloads); ignored when {@code state.lastSequence()} is
+   * not the document's last sequence number any more, or when the state is too large to keep. The default ignores
+   * it.
+   *
+   * @param document the document
+   * @param state the cold state of the document at {@code state.lastSequence()}
+   */
+  default void recordColdState(String document, ColdState state) {}
+
+  /**
+   * Reads what a reader that has seen the document up to {@code afterSequence} missed (the event stream's
+   * {@code Last-Event-ID} resume): the stored updates after it, or the full state if the log no longer holds that
+   * range. Must not block the caller; the default does not support resuming and fails the stage with
+   * {@link UnsupportedOperationException}.
+   *
+   * @param document the document
+   * @param afterSequence the last sequence number the reader has (0: none)
+   * @return completes with the missed updates or a snapshot
+   */
+  default CompletionStage<LogRange> readLog(String document, long afterSequence) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getSimpleName() + " cannot replay its log"));
+  }
 
   @Override
   default void close() {}

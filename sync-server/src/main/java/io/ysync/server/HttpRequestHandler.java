@@ -16,8 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -168,14 +166,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     var channel = ctx.channel();
     channel.attr(ServerContext.ROOM).set(room);
     channel.attr(ServerContext.PRINCIPAL).set(principal);
-    var p = ctx.pipeline();
-    long idle = server.config().idleTimeout().toMillis();
-    p.addAfter(PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
-        new WebSocketFrameAggregator(server.config().maxFrameBytes()));
-    p.addAfter(PipelineNames.WS_AGGREGATOR, PipelineNames.IDLE,
-        new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
-    p.addAfter(PipelineNames.IDLE, PipelineNames.YJS, new YjsConnectionHandler(server, room, principal));
-    p.remove(this);
+    // YJS joins fragmented messages and drives pings and the idle timeout on the event loop's LivenessWheel: no
+    // aggregator and no timer per connection
+    ctx.pipeline().addAfter(PipelineNames.WS_PROTOCOL, PipelineNames.YJS,
+        new YjsConnectionHandler(server, room, principal));
+    ctx.pipeline().remove(this);
     // the handshaker (added by WS_PROTOCOL) answers the upgrade and swaps the HTTP codec for the WebSocket codec
     ctx.fireChannelRead(req.retain());
   }

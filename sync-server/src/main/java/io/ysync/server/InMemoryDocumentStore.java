@@ -1,16 +1,26 @@
 package io.ysync.server;
 
+import io.ysync.crdt.Updates;
+import io.ysync.crdt.codec.DecodeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@link DocumentStore} in the heap: documents survive room unloads but not the process. Thread-safe. */
 public final class InMemoryDocumentStore implements DocumentStore {
+  /** An update with no structs and an empty delete set. */
+  private static final byte[] EMPTY_UPDATE = {0, 0};
+
   private final ConcurrentHashMap<String, List<byte[]>> logs = new ConcurrentHashMap<>();
+  /** Cold states recorded by unloading rooms; valid while their sequence number is the document's last. */
+  private final ConcurrentHashMap<String, ColdState> coldStates = new ConcurrentHashMap<>();
   /** Last sequence number per document; flushes do not reset it. */
   private final ConcurrentHashMap<String, Long> sequences = new ConcurrentHashMap<>();
+  /** Per flushed document: the sequence number its first log element (the flushed state) stands for. */
+  private final ConcurrentHashMap<String, Long> flushedAt = new ConcurrentHashMap<>();
 
   @Override
   public CompletionStage<List<byte[]>> load(String document) {
@@ -20,6 +30,34 @@ public final class InMemoryDocumentStore implements DocumentStore {
     }
     synchronized (log) {
       return CompletableFuture.completedFuture(List.copyOf(log));
+    }
+  }
+
+  @Override
+  public CompletionStage<StoredLog> loadLog(String document) {
+    List<byte[]> log = logs.get(document);
+    if (log == null) {
+      return CompletableFuture.completedFuture(new StoredLog(List.of(), 0));
+    }
+    synchronized (log) {
+      return CompletableFuture.completedFuture(new StoredLog(log, sequences.getOrDefault(document, 0L)));
+    }
+  }
+
+  /** The recorded cold state while no update was appended after it. */
+  @Override
+  public CompletionStage<Optional<ColdState>> coldState(String document) {
+    ColdState cold = coldStates.get(document);
+    if (cold == null || cold.lastSequence() != sequences.getOrDefault(document, 0L)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return CompletableFuture.completedFuture(Optional.of(cold));
+  }
+
+  @Override
+  public void recordColdState(String document, ColdState state) {
+    if (state.lastSequence() == sequences.getOrDefault(document, 0L)) {
+      coldStates.put(document, state);
     }
   }
 
@@ -40,7 +78,37 @@ public final class InMemoryDocumentStore implements DocumentStore {
     synchronized (log) {
       log.clear();
       log.add(state);
+      flushedAt.put(document, sequences.getOrDefault(document, 0L));
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** The appended updates after {@code afterSequence}, or the merged state when a flush replaced them. */
+  @Override
+  public CompletionStage<LogRange> readLog(String document, long afterSequence) {
+    List<byte[]> log = logs.get(document);
+    if (log == null) {
+      return CompletableFuture.completedFuture(afterSequence == 0
+          ? new LogRange.Entries(List.of(), 0) : new LogRange.Snapshot(EMPTY_UPDATE, 0));
+    }
+    synchronized (log) {
+      long last = sequences.getOrDefault(document, 0L);
+      Long flushedSeq = flushedAt.get(document);
+      long flushed = flushedSeq == null ? 0 : flushedSeq;
+      // element i stands for sequence number i + 1 (never flushed) or flushed + i (element 0: the flushed state)
+      long offset = flushedSeq == null ? 1 : flushed;
+      if (afterSequence >= flushed && afterSequence <= last) {
+        List<LogRange.Entry> entries = new ArrayList<>();
+        for (int i = (int) (afterSequence + 1 - offset); i < log.size(); i++) {
+          entries.add(new LogRange.Entry(i + offset, log.get(i)));
+        }
+        return CompletableFuture.completedFuture(new LogRange.Entries(entries, last));
+      }
+      try {
+        return CompletableFuture.completedFuture(new LogRange.Snapshot(Updates.mergeUpdates(log), last));
+      } catch (DecodeException e) {
+        return CompletableFuture.failedFuture(new IllegalStateException("cannot merge the log of " + document, e));
+      }
+    }
   }
 }

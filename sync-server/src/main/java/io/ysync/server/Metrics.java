@@ -37,6 +37,17 @@ public final class Metrics {
   final LongAdder rejectedConnections = new LongAdder();
   final LongAdder readOnlyRejections = new LongAdder();
   final LongAdder httpRequests = new LongAdder();
+  // cold rooms: SyncStep1 answered without the document, documents loaded on demand
+  final LongAdder coldSyncAnswers = new LongAdder();
+  final LongAdder coldLoads = new LongAdder();
+  // features: server-sent events, y-webrtc signaling, webhooks
+  final AtomicLong sseStreams = new AtomicLong();
+  final LongAdder sseEvents = new LongAdder();
+  final AtomicLong signalingConnections = new AtomicLong();
+  final LongAdder signalingMessages = new LongAdder();
+  final LongAdder webhookCalls = new LongAdder();
+  final LongAdder webhookFailures = new LongAdder();
+  final LongAdder webhookDropped = new LongAdder();
   private volatile LongSupplier rooms = () -> 0;
   private volatile LongSupplier loadedDocuments = () -> 0;
 
@@ -134,6 +145,19 @@ public final class Metrics {
     counter(sb, "ysync_read_only_rejections_total", "Updates refused from read-only connections.",
         readOnlyRejections.sum());
     counter(sb, "ysync_http_requests_total", "HTTP requests (API, health, metrics).", httpRequests.sum());
+    counter(sb, "ysync_cold_sync_answers_total", "SyncStep1 answered from a stored cold state, without loading.",
+        coldSyncAnswers.sum());
+    counter(sb, "ysync_cold_loads_total", "Cold rooms that had to load their document.", coldLoads.sum());
+    gauge(sb, "ysync_sse_streams", "Open server-sent event streams.", sseStreams.get());
+    counter(sb, "ysync_sse_events_total", "Server-sent events written (replayed and live).", sseEvents.sum());
+    gauge(sb, "ysync_signaling_connections", "Open y-webrtc signaling connections.", signalingConnections.get());
+    counter(sb, "ysync_signaling_messages_total", "y-webrtc signaling messages received.",
+        signalingMessages.sum());
+    counter(sb, "ysync_webhook_calls_total", "Webhook POSTs answered with 2xx.", webhookCalls.sum());
+    counter(sb, "ysync_webhook_failures_total", "Webhook attempts that failed (error, timeout or non-2xx).",
+        webhookFailures.sum());
+    counter(sb, "ysync_webhook_dropped_total", "Webhook deliveries dropped: queue full or attempts exhausted.",
+        webhookDropped.sum());
     return sb.toString();
   }
 

@@ -14,8 +14,6 @@ public final class PipelineNames {
   public static final String WS_PROTOCOL = "ws-protocol";
   /** Joins fragmented WebSocket messages up to the frame limit. */
   public static final String WS_AGGREGATOR = "ws-aggregator";
-  /** Closes WebSocket connections without inbound traffic. */
-  public static final String IDLE = "idle";
   /** The y-websocket protocol of one connection ({@link YjsConnectionHandler}). */
   public static final String YJS = "yjs";
   /** The terminal exception handler ({@link ExceptionHandler}); always last. */

@@ -1,9 +1,11 @@
 package io.ysync.server;
 
 import io.ysync.storage.DocumentStorage;
+import io.ysync.storage.DocumentSummary;
 import io.ysync.storage.StoredDocument;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +76,37 @@ public final class RocksDocumentStore implements DocumentStore {
   }
 
   @Override
+  public CompletionStage<StoredLog> loadLog(String document) {
+    return CompletableFuture.supplyAsync(() -> {
+      StoredDocument doc = storage.load(document);
+      LOG.debug("event=store_loaded room={} snapshotSeq={} tail={} lastSeq={}", document, doc.snapshotSeq(),
+          doc.tail().size(), doc.lastSeq());
+      return new StoredLog(doc.updates(), doc.lastSeq());
+    }, loader);
+  }
+
+  /** The storage's {@link DocumentSummary} (an off-heap directory read, no RocksDB access). */
+  @Override
+  public CompletionStage<Optional<ColdState>> coldState(String document) {
+    try {
+      return CompletableFuture.completedFuture(storage.summary(document)
+          .map(s -> new ColdState(s.lastSeq(), s.stateVector(), s.upToDateAnswer())));
+    } catch (RuntimeException e) {
+      LOG.warn("event=cold_state_unreadable room={}", document, e);
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+  }
+
+  @Override
+  public void recordColdState(String document, ColdState state) {
+    try {
+      storage.recordSummary(document, state.lastSequence(), state.stateVector(), state.upToDateAnswer());
+    } catch (RuntimeException e) {
+      LOG.warn("event=cold_state_not_recorded room={}", document, e);
+    }
+  }
+
+  @Override
   public CompletionStage<Long> append(String document, byte[] update) {
     return append(document, update, null);
   }
@@ -98,6 +131,19 @@ public final class RocksDocumentStore implements DocumentStore {
       return CompletableFuture.completedFuture(null);
     }
     return pending.handle((seq, err) -> null);
+  }
+
+  /** Reads the log tail on the loader pool, from one consistent storage view. */
+  @Override
+  public CompletionStage<LogRange> readLog(String document, long afterSequence) {
+    return CompletableFuture.supplyAsync(() -> {
+      io.ysync.storage.LogTail tail = storage.logAfter(document, afterSequence);
+      if (!tail.complete()) {
+        return new LogRange.Snapshot(tail.state(), tail.lastSeq());
+      }
+      return new LogRange.Entries(tail.entries().stream()
+          .map(e -> new LogRange.Entry(e.seq(), e.update())).toList(), tail.lastSeq());
+    }, loader);
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.ysync.proto.pb.Envelope;
 import io.ysync.proto.pb.Kind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -27,11 +28,14 @@ import org.slf4j.LoggerFactory;
  * {@link RoomRegistry}. Updates follow: apply -> store append -> (when the append completes) echo to every
  * connection, the sender included -> publish on the bus. A room in UNLOADING never takes new connections: joiners
  * wait for {@link #unloaded()} and load a fresh room from the store, which the unload flushed first.
+ *
+ * <p>Cold rooms: when the store has a {@link ColdState} for the document (recorded by the last unload), the room
+ * becomes ACTIVE without its document and a {@link ColdRoom} answers the clients' sync messages from it; the
+ * document is loaded on the first message that needs it ({@link #loadDocument()}), or for the HTTP API
+ * ({@link #document()}).
  */
 final class Room {
   private static final Logger LOG = LoggerFactory.getLogger(Room.class);
-  /** Origin of awareness changes that came from other instances (not published again). */
-  private static final String BUS_ORIGIN = "bus";
   private static final long AWARENESS_CHECK_MILLIS = Awareness.OUTDATED_TIMEOUT_MILLIS / 10;
 
   enum State { LOADING, ACTIVE, UNLOADING, CLOSED }
@@ -41,6 +45,9 @@ final class Room {
   private final RoomRegistry registry;
   private final SerialExecutor executor;
   private final CompletableFuture<Room> ready = new CompletableFuture<>();
+  /** Completes once the document is in memory (at once for a room that is not cold). */
+  private final CompletableFuture<Room> documentReady = new CompletableFuture<>();
+  private volatile boolean documentLoaded;
   private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
 
   // guarded by this
@@ -54,7 +61,11 @@ final class Room {
   private final List<Connection> connections = new ArrayList<>();
   private long approxBytes;
   private ScheduledFuture<?> awarenessTimer;
-  private AutoCloseable busSubscription;
+  private RoomReplication replication;
+  /** Answers sync messages while the document is not loaded; {@code null} once it is. */
+  private ColdRoom cold;
+  /** Sequence number of the last stored update of the document, -1 when unknown. */
+  private long lastSequence = -1;
 
   Room(String name, RoomContext ctx, RoomRegistry registry) {
     this.name = name;
@@ -81,17 +92,78 @@ final class Room {
   }
 
   synchronized boolean isLoaded() {
-    return state == State.ACTIVE;
+    return state == State.ACTIVE && documentLoaded;
   }
 
-  /** Starts loading the document from the store. */
+  /**
+   * Opens the room: from the store's cold state when there is one and the engine can check it (the document is then
+   * loaded on demand), else by loading the document.
+   */
   void load() {
-    ctx.store().load(name).whenComplete((updates, err) -> executor.execute(() -> {
+    ColdChecks checks = ctx.engines().coldChecks();
+    if (checks == null || ctx.bus().distributed()) {
+      loadDocument(); // with other instances writing the document, only a loaded room stays current
+      return;
+    }
+    ctx.store().coldState(name).whenComplete((found, err) -> executor.execute(() -> {
+      if (err != null || found.isEmpty()) {
+        if (err != null) {
+          LOG.warn("event=cold_state_unavailable room={}", name, err);
+        }
+        loadDocument();
+        return;
+      }
+      cold = new ColdRoom(this, checks, found.get());
+      startAwarenessTimer();
+      activate();
+      LOG.debug("event=room_opened_cold room={} seq={}", name, found.get().lastSequence());
+      ready.complete(this);
+    }));
+  }
+
+  /**
+   * The room with its document in memory: loads it if the room is cold (any thread).
+   *
+   * @return completes once the document is loaded, or exceptionally if the load failed
+   */
+  CompletableFuture<Room> document() {
+    if (!documentReady.isDone()) {
+      executor.execute(() -> {
+        if (engine == null && cold != null) {
+          cold.load(null, null);
+        }
+      });
+    }
+    return documentReady;
+  }
+
+  private void startAwarenessTimer() {
+    if (awarenessTimer == null) {
+      awarenessTimer = ctx.timer().scheduleAtFixedRate(() -> executor.execute(awareness::removeOutdated),
+          AWARENESS_CHECK_MILLIS, AWARENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void activate() {
+    synchronized (this) {
+      if (state == State.LOADING) {
+        state = State.ACTIVE;
+        if (refs == 0) {
+          scheduleUnload(); // everybody left while the document was loading
+        }
+      }
+    }
+  }
+
+  /** Loads the document from the store (room executor); a cold room replays its waiting messages afterwards. */
+  void loadDocument() {
+    ctx.store().loadLog(name).whenComplete((stored, err) -> executor.execute(() -> {
       if (err != null) {
         LOG.error("event=room_load_failed room={}", name, err);
         failLoad(err);
         return;
       }
+      List<byte[]> updates = stored.updates();
       try {
         engine = ctx.engines().create(name);
         for (byte[] u : updates) {
@@ -103,31 +175,67 @@ final class Room {
         failLoad(e);
         return;
       }
-      busSubscription = ctx.bus().subscribe(name, env -> executor.execute(() -> onBusEnvelope(env)));
-      awarenessTimer = ctx.timer().scheduleAtFixedRate(() -> executor.execute(awareness::removeOutdated),
-          AWARENESS_CHECK_MILLIS, AWARENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-      synchronized (this) {
-        if (state == State.LOADING) {
-          state = State.ACTIVE;
-          if (refs == 0) {
-            scheduleUnload(); // everybody left while the document was loading
-          }
-        }
-      }
+      lastSequence = stored.lastSequence();
+      replication = new RoomReplication(name, ctx, executor, awareness, () -> engine, u -> apply(u, false));
+      replication.start(); // subscribes; peers fill in what the store lacks (RoomReplication)
+      startAwarenessTimer();
+      activate();
+      documentLoaded = true;
       LOG.debug("event=room_loaded room={} updates={} bytes={}", name, updates.size(), approxBytes);
       ready.complete(this);
+      documentReady.complete(this);
+      if (cold != null) {
+        warmed();
+      }
     }));
   }
 
+  /** A cold room got its document: catches clients up if the store had moved on, then replays what waited. */
+  private void warmed() {
+    ColdRoom was = cold;
+    cold = null;
+    ctx.metrics().coldLoads.increment();
+    try {
+      if (!java.util.Arrays.equals(engine.encodeStateVector(), was.stateVector())) {
+        // the cold state was older than the stored document: send everybody what they were not told
+        LOG.warn("event=cold_state_stale room={}", name);
+        byte[] missed = engine.encodeStateAsUpdate(was.stateVector());
+        if (!connections.isEmpty()) {
+          broadcast(Metrics.MessageKind.UPDATE, Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, missed));
+        }
+      }
+    } catch (DocumentEngine.MalformedUpdateException e) {
+      LOG.error("event=cold_state_unreadable room={}", name, e);
+    }
+    for (Map.Entry<Connection, YMessage> w : was.drain()) {
+      onMessage(w.getKey(), w.getValue());
+    }
+  }
+
   private void failLoad(Throwable err) {
+    boolean wasOpen;
     synchronized (this) {
+      wasOpen = state == State.ACTIVE;
       state = State.CLOSED;
+      if (unloadTimer != null) {
+        unloadTimer.cancel(false);
+        unloadTimer = null;
+      }
     }
     if (engine != null) {
       engine.close();
       engine = null;
     }
+    if (wasOpen) { // a cold room: its clients cannot be served
+      cold = null;
+      for (Connection c : List.copyOf(connections)) {
+        c.close(CloseCodes.INTERNAL_ERROR, "document unavailable");
+      }
+      closeResources();
+      registry.removed(this);
+    }
     ready.completeExceptionally(err);
+    documentReady.completeExceptionally(err);
     unloaded.complete(null);
   }
 
@@ -174,6 +282,8 @@ final class Room {
     flush().whenComplete((v, err) -> executor.execute(() -> {
       if (err != null) {
         LOG.error("event=room_flush_failed room={}", name, err);
+      } else {
+        recordColdState();
       }
       closeResources();
       synchronized (this) {
@@ -197,16 +307,28 @@ final class Room {
     }
   }
 
+  /**
+   * Leaves the document's cold state in the store, so that the next room answers covering clients without loading
+   * it: the state vector and exactly what {@link #onMessage} answers to a SyncStep1 that covers it.
+   */
+  private void recordColdState() {
+    if (engine == null || lastSequence < 0 || ctx.engines().coldChecks() == null) {
+      return;
+    }
+    try {
+      byte[] sv = engine.encodeStateVector();
+      ctx.store().recordColdState(name, new ColdState(lastSequence, sv, engine.encodeStateAsUpdate(sv)));
+    } catch (DocumentEngine.MalformedUpdateException | RuntimeException e) {
+      LOG.warn("event=cold_state_not_recorded room={}", name, e);
+    }
+  }
+
   private void closeResources() {
     if (awarenessTimer != null) {
       awarenessTimer.cancel(false);
     }
-    if (busSubscription != null) {
-      try {
-        busSubscription.close();
-      } catch (Exception e) {
-        LOG.warn("event=bus_unsubscribe_failed room={}", name, e);
-      }
+    if (replication != null) {
+      replication.close();
     }
     if (engine != null) {
       engine.close();
@@ -222,6 +344,9 @@ final class Room {
         c.close(CloseCodes.GOING_AWAY, "server shutting down");
       }
       flush().whenComplete((v, err) -> executor.execute(() -> {
+        if (err == null) {
+          recordColdState();
+        }
         closeResources();
         synchronized (this) {
           state = State.CLOSED;
@@ -240,12 +365,12 @@ final class Room {
   // ---- connection events (room executor) ----
 
   void join(Connection c) {
-    if (!c.isOpen() || engine == null) {
+    if (!c.isOpen() || (engine == null && cold == null)) {
       return;
     }
     connections.add(c);
-    send(c, Metrics.MessageKind.SYNC_STEP1,
-        Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_1, engine.encodeStateVector()));
+    byte[] stateVector = engine != null ? engine.encodeStateVector() : cold.stateVector();
+    send(c, Metrics.MessageKind.SYNC_STEP1, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_1, stateVector));
     if (!awareness.states().isEmpty()) {
       send(c, Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), awareness.encodeAll()));
     }
@@ -255,14 +380,21 @@ final class Room {
     if (!connections.remove(c)) {
       return;
     }
-    if (!c.controlledClients.isEmpty()) {
-      awareness.removeStates(List.copyOf(c.controlledClients), null);
+    if (!c.controlsNoClients()) {
+      awareness.removeStates(c.controlledClients(), null);
     }
   }
 
   void onMessage(Connection c, YMessage message) {
     if (engine == null) {
-      return;
+      boolean sync = message instanceof YMessage.SyncStep1 || message instanceof YMessage.SyncStep2
+          || message instanceof YMessage.SyncUpdate;
+      if (sync || cold == null) {
+        if (cold != null) {
+          cold.onSyncMessage(c, message);
+        }
+        return;
+      }
     }
     switch (message) {
       case YMessage.SyncStep1 m -> {
@@ -301,9 +433,7 @@ final class Room {
       return; // nothing to apply; not a write attempt, even from a read-only client
     }
     if (c.readOnly()) {
-      ctx.metrics().readOnlyRejections.increment();
-      send(c, Metrics.MessageKind.AUTH,
-          Frames.permissionDenied(ctx.alloc(), "read-only access to '" + name + "': update not applied"));
+      rejectReadOnly(c);
       return;
     }
     try {
@@ -313,6 +443,19 @@ final class Room {
     } catch (CloseConnectionException e) {
       c.fail(e);
     }
+  }
+
+  /** Tells a read-only client that its update was not applied. */
+  void rejectReadOnly(Connection c) {
+    ctx.metrics().readOnlyRejections.increment();
+    send(c, Metrics.MessageKind.AUTH,
+        Frames.permissionDenied(ctx.alloc(), "read-only access to '" + name + "': update not applied"));
+  }
+
+  /** Answers a covering SyncStep1 of a cold room (what {@link #onMessage} would compute with the document). */
+  void answerCold(Connection c, byte[] upToDateAnswer) {
+    ctx.metrics().coldSyncAnswers.increment();
+    send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, upToDateAnswer));
   }
 
   /**
@@ -390,9 +533,13 @@ final class Room {
   }
 
   private void broadcastUpdate(byte[] update, boolean publish, long sequence) {
+    lastSequence = Math.max(lastSequence, sequence);
     if (!connections.isEmpty()) {
       ByteBuf frame = Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, update);
       broadcast(Metrics.MessageKind.UPDATE, frame);
+    }
+    if (replication != null) {
+      replication.documentChanged();
     }
     if (publish) {
       publish(Kind.KIND_UPDATE, update);
@@ -416,10 +563,10 @@ final class Room {
 
   private void onAwarenessUpdate(AwarenessChange change) {
     if (change.origin() instanceof Connection c) {
-      c.controlledClients.addAll(change.added());
-      change.removed().forEach(c.controlledClients::remove);
+      c.addControlledClients(change.added());
+      change.removed().forEach(c::removeControlledClient);
     }
-    boolean fromBus = BUS_ORIGIN.equals(change.origin());
+    boolean fromBus = change.origin() instanceof RoomReplication.RemoteOrigin;
     if (connections.isEmpty() && (fromBus || !ctx.bus().distributed())) {
       return;
     }
@@ -429,21 +576,6 @@ final class Room {
     }
     if (!fromBus) {
       publish(Kind.KIND_AWARENESS, update);
-    }
-  }
-
-  private void onBusEnvelope(Envelope env) {
-    if (engine == null || env.getOriginInstance().equals(ctx.bus().instanceId())) {
-      return;
-    }
-    try {
-      switch (env.getKind()) {
-        case KIND_UPDATE -> apply(env.getPayload().toByteArray(), false);
-        case KIND_AWARENESS -> awareness.applyUpdate(env.getPayload().toByteArray(), BUS_ORIGIN);
-        default -> { }
-      }
-    } catch (Exception e) {
-      LOG.warn("event=bus_envelope_rejected room={} kind={}", name, env.getKind(), e);
     }
   }
 

@@ -25,6 +25,18 @@ final class RoomRegistry {
 
   /** Retains the named room; the stage completes once its document is loaded. Pair with {@link #release}. */
   CompletionStage<Room> acquire(String name) {
+    return acquire(name, true);
+  }
+
+  /**
+   * Retains the named room for a WebSocket connection; the stage completes once the room can take connections,
+   * which for a cold room is before its document is loaded (see {@link ColdRoom}). Pair with {@link #release}.
+   */
+  CompletionStage<Room> acquireForConnection(String name) {
+    return acquire(name, false);
+  }
+
+  private CompletionStage<Room> acquire(String name, boolean needsDocument) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("server is shutting down"));
     }
@@ -37,7 +49,8 @@ final class RoomRegistry {
       if (created[0]) {
         room.load();
       }
-      return room.ready().whenComplete((r, err) -> {
+      CompletionStage<Room> stage = needsDocument ? room.ready().thenCompose(Room::document) : room.ready();
+      return stage.whenComplete((r, err) -> {
         if (err != null) {
           rooms.remove(name, room);
         }
@@ -46,7 +59,7 @@ final class RoomRegistry {
     // unloading: wait until it flushed and left the map, then load a fresh room from the store
     return room.unloaded().thenCompose(v -> {
       rooms.remove(name, room);
-      return acquire(name);
+      return acquire(name, needsDocument);
     });
   }
 

@@ -13,7 +13,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * {@value PipelineNames#CONNECTION_LIMIT} -> {@value PipelineNames#HTTP_CODEC} ->
  * {@value PipelineNames#HTTP_AGGREGATOR} -> {@value PipelineNames#HTTP_HANDLER} -> {@value PipelineNames#WS_PROTOCOL}
  * -> {@value PipelineNames#EXCEPTION}. An authenticated upgrade replaces the HTTP handlers by
- * {@value PipelineNames#WS_AGGREGATOR} -> {@value PipelineNames#IDLE} -> {@value PipelineNames#YJS}.
+ * {@value PipelineNames#YJS} (which also joins fragmented messages).
+ *
+ * <p>Footprint: the connection-limit and exception handlers are shared by every channel, the connection-limit
+ * handler is left out when there is no limit, the HTTP handlers leave the pipeline at the upgrade, and the
+ * WebSocket decoder runs without a UTF-8 validator (text frames are refused anyway).
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
   private final ServerContext server;
@@ -40,14 +44,17 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             .allowExtensions(false)
             .allowMaskMismatch(false)
             .closeOnProtocolViolation(true)
+            .withUTF8Validator(false)
             .build())
         .build();
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (server.config().maxConnectionsPerIp() > 0) {
+      ch.pipeline().addLast(PipelineNames.CONNECTION_LIMIT, connectionLimit);
+    }
     ch.pipeline()
-        .addLast(PipelineNames.CONNECTION_LIMIT, connectionLimit)
         .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(4096, 8192, 8192))
         .addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(server.config().maxFrameBytes()))
         .addLast(PipelineNames.HTTP_HANDLER, new HttpRequestHandler(server))

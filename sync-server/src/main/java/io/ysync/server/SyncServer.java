@@ -2,6 +2,7 @@ package io.ysync.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -48,6 +49,8 @@ public final class SyncServer implements AutoCloseable {
   private final List<HttpRoute> routes = new CopyOnWriteArrayList<>();
   /** Observers of accepted updates. */
   private final List<DocumentListener> listeners = new CopyOnWriteArrayList<>();
+  /** Signaling, event streams and webhooks. */
+  private final ServerFeatures features;
 
   private SyncServer(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store, BroadcastBus bus)
       throws Exception {
@@ -70,6 +73,10 @@ public final class SyncServer implements AutoCloseable {
     ServerContext server = new ServerContext(config, registry, metrics, authenticator, draining, bus, routes);
     // Features plug in here: HTTP routes (asked before the built-in routing) and document listeners (after
     // durability, on the room's executor). Each feature owns its resources and is closed in shutdownResources.
+    this.features = ServerFeatures.install(server, store, routes, listeners);
+    if (config.demoPage()) {
+      routes.add(new DemoPageRoute(config.pathPrefix()));
+    }
 
     ServerBootstrap b = new ServerBootstrap()
         .group(bossGroup, workerGroup)
@@ -78,6 +85,8 @@ public final class SyncServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        // one allocator for every connection (its handles stay per connection), guessing small messages first
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 512, 65536))
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(config.writeBufferHighWaterMark() / 2, config.writeBufferHighWaterMark()))
         .childHandler(new ServerInitializer(server));
@@ -202,6 +211,7 @@ public final class SyncServer implements AutoCloseable {
   }
 
   private void shutdownResources(long deadline) {
+    features.close(); // ends event streams and flushes webhooks while the event loops still run
     // workers get a short quiet period so the close frames written above go out
     var workers = workerGroup.shutdownGracefully(100, Math.min(remainingMillis(deadline), 2000),
         TimeUnit.MILLISECONDS);

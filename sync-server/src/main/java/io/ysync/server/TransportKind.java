@@ -2,7 +2,7 @@ package io.ysync.server;
 
 import java.util.Locale;
 
-/** The Netty transport; {@link #AUTO} picks io_uring, then epoll, then NIO, whichever is available first. */
+/** The Netty transport; {@link #AUTO} picks epoll, then io_uring, then NIO, whichever is available first. */
 public enum TransportKind {
   AUTO, IO_URING, EPOLL, NIO;
 

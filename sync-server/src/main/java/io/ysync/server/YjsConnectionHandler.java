@@ -3,7 +3,10 @@ package io.ysync.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -27,25 +30,36 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Until the room is loaded, messages are queued (and reading is paused), so a client never talks to a room that
  * has not got its document yet.
+ *
+ * <p>Pings, missed pongs and the idle timeout are checked by the event loop's shared {@link LivenessWheel}; an idle
+ * connection owns no scheduled task (only a token with an expiry time schedules one).
  */
-final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
+final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements LivenessWheel.Member {
   private static final Logger LOG = LoggerFactory.getLogger(YjsConnectionHandler.class);
 
   private final ServerContext server;
-  private final String roomName;
+  /** The room's name; the room's own instance once joined (one string per room, not per connection). */
+  private String roomName;
   private final Principal principal;
 
   private Connection connection;
   private Room room;
   private boolean joined;
   private boolean inactive;
-  private final ArrayDeque<YMessage> pending = new ArrayDeque<>(4);
+  /** The fragments of a message being received, or {@code null}. */
+  private CompositeByteBuf fragments;
+  /** Messages received before the room was ready; allocated on first use. */
+  private ArrayDeque<YMessage> pending;
   // token bucket
   private double tokens;
   private long lastRefill;
-  // liveness
+  // liveness (event loop only)
+  private ChannelHandlerContext ctx;
+  private LivenessWheel wheel;
+  private int wheelSlot = -1;
   private boolean pongReceived = true;
-  private ScheduledFuture<?> pingTask;
+  private long nextPingTick;
+  private long lastReadTick;
   private ScheduledFuture<?> expiryTask;
   private ScheduledFuture<?> slowConsumerTask;
 
@@ -73,14 +87,18 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
   private void start(ChannelHandlerContext ctx) {
     var channel = ctx.channel();
     channel.attr(ServerContext.WEBSOCKET).set(Boolean.TRUE);
-    connection = new Connection(channel, roomName, principal.readOnly(),
+    connection = new Connection(channel, principal.readOnly(),
         8L * server.config().writeBufferHighWaterMark());
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
     LOG.info("event=connect conn={} room={} remote={} subject={} mode={}", connection.id(), roomName,
         channel.remoteAddress(), principal.subject(), principal.readOnly() ? "read-only" : "rw");
-    long ping = server.config().pingInterval().toMillis();
-    pingTask = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), ping, ping, TimeUnit.MILLISECONDS);
+    this.ctx = ctx;
+    ServerConfig config = server.config();
+    wheel = LivenessWheel.of(ctx.executor(), config.pingInterval(), config.idleTimeout());
+    nextPingTick = wheel.now() + wheel.ticks(config.pingInterval());
+    lastReadTick = wheel.now();
+    wheel.join(this);
     if (principal.expiresAtMillis() != Long.MAX_VALUE) {
       long delay = Math.max(0, principal.expiresAtMillis() - System.currentTimeMillis());
       expiryTask = ctx.executor().schedule(() -> {
@@ -88,13 +106,15 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
       }, delay, TimeUnit.MILLISECONDS);
     }
     channel.config().setAutoRead(false);
-    server.registry().acquire(roomName).whenComplete((r, err) -> ctx.executor().execute(() -> {
+    server.registry().acquireForConnection(roomName).whenComplete((r, err) -> ctx.executor().execute(() -> {
       if (err != null) {
         LOG.error("event=room_unavailable conn={} room={}", connection.id(), roomName, err);
         ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.INTERNAL_ERROR, "document unavailable"));
         return;
       }
       room = r;
+      roomName = r.name();
+      channel.attr(ServerContext.ROOM).set(roomName);
       if (inactive) {
         server.registry().release(r);
         return;
@@ -102,15 +122,45 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
       Connection c = connection;
       r.executor().execute(() -> r.join(c));
       joined = true;
-      YMessage m;
-      while ((m = pending.poll()) != null) {
-        dispatch(m);
+      if (pending != null) {
+        YMessage m;
+        while ((m = pending.poll()) != null) {
+          dispatch(m);
+        }
+        pending = null;
       }
       channel.config().setAutoRead(true);
     }));
   }
 
-  private void ping(ChannelHandlerContext ctx) {
+  @Override
+  public void onTick(long tick) {
+    if (inactive) {
+      return;
+    }
+    ServerConfig config = server.config();
+    if (tick - lastReadTick >= wheel.ticks(config.idleTimeout())) {
+      lastReadTick = tick; // one close attempt per idle period
+      ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.GOING_AWAY, "idle timeout"));
+      return;
+    }
+    if (tick >= nextPingTick) {
+      nextPingTick = tick + wheel.ticks(config.pingInterval());
+      ping();
+    }
+  }
+
+  @Override
+  public int wheelSlot() {
+    return wheelSlot;
+  }
+
+  @Override
+  public void wheelSlot(int slot) {
+    wheelSlot = slot;
+  }
+
+  private void ping() {
     if (!pongReceived) {
       LOG.info("event=ping_timeout conn={} room={}", connection.id(), roomName);
       ctx.close();
@@ -122,13 +172,38 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (wheel != null) {
+      lastReadTick = wheel.now();
+    }
     if (!(msg instanceof WebSocketFrame frame)) {
       ctx.fireChannelRead(msg);
       return;
     }
     try {
       if (frame instanceof BinaryWebSocketFrame) {
-        onBinary(frame.content());
+        if (fragments != null) {
+          throw new CloseConnectionException(CloseCodes.PROTOCOL_ERROR, "new message before the last fragment");
+        }
+        if (frame.isFinalFragment()) {
+          onBinary(frame.content());
+        } else {
+          fragments = ctx.alloc().compositeBuffer(16);
+          addFragment(frame);
+        }
+      } else if (frame instanceof ContinuationWebSocketFrame) {
+        if (fragments == null) {
+          throw new CloseConnectionException(CloseCodes.PROTOCOL_ERROR, "continuation without a first fragment");
+        }
+        addFragment(frame);
+        if (frame.isFinalFragment()) {
+          CompositeByteBuf message = fragments;
+          fragments = null;
+          try {
+            onBinary(message);
+          } finally {
+            message.release();
+          }
+        }
       } else if (frame instanceof PongWebSocketFrame) {
         pongReceived = true;
       } else if (frame instanceof TextWebSocketFrame) {
@@ -137,6 +212,20 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(frame);
     }
+  }
+
+  /**
+   * Joins a fragment to the message being received (the work of a WebSocketFrameAggregator, without keeping one in
+   * every pipeline: y-websocket clients rarely fragment).
+   */
+  private void addFragment(WebSocketFrame frame) throws TooLongFrameException {
+    ByteBuf content = frame.content();
+    if (fragments.readableBytes() + content.readableBytes() > server.config().maxFrameBytes()) {
+      fragments.release();
+      fragments = null;
+      throw new TooLongFrameException("message larger than " + server.config().maxFrameBytes() + " bytes");
+    }
+    fragments.addComponent(true, content.retain());
   }
 
   private void onBinary(ByteBuf content) throws ProtocolException {
@@ -154,6 +243,9 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
     if (joined) {
       dispatch(message);
     } else {
+      if (pending == null) {
+        pending = new ArrayDeque<>(4);
+      }
       pending.add(message);
     }
   }
@@ -225,10 +317,16 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     inactive = true;
-    cancel(pingTask);
+    if (wheel != null) {
+      wheel.leave(this);
+    }
     cancel(expiryTask);
     cancel(slowConsumerTask);
-    pending.clear();
+    pending = null;
+    if (fragments != null) {
+      fragments.release();
+      fragments = null;
+    }
     if (connection != null) {
       server.metrics().connections.decrementAndGet();
       LOG.info("event=disconnect conn={} room={}", connection.id(), roomName);

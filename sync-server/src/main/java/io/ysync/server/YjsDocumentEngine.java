@@ -1,10 +1,12 @@
 package io.ysync.server;
 
 import io.ysync.crdt.Doc;
+import io.ysync.crdt.StateVector;
 import io.ysync.crdt.Subscription;
 import io.ysync.crdt.Updates;
 import io.ysync.crdt.codec.DecodeException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,37 @@ import java.util.Map;
 final class YjsDocumentEngine implements DocumentEngine {
   /** Transaction origin of remote updates. */
   private static final Object ORIGIN = "ysync-server";
+
+  /** The cold-path checks on encoded Yjs state vectors and updates, without a document. */
+  static final ColdChecks COLD_CHECKS = new ColdChecks() {
+    @Override
+    public boolean covers(byte[] clientStateVector, byte[] stateVector) {
+      try {
+        StateVector client = StateVector.decode(clientStateVector);
+        for (Map.Entry<Long, Long> e : StateVector.decode(stateVector).toMap().entrySet()) {
+          if (client.get(e.getKey()) < e.getValue()) {
+            return false;
+          }
+        }
+        return true;
+      } catch (DecodeException | RuntimeException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public boolean addsNothing(byte[] update, byte[] upToDateAnswer) {
+      if (Arrays.equals(update, upToDateAnswer)) {
+        return true;
+      }
+      try {
+        // the answer has no structs; merging adds the update's structs and deletions to it, in canonical form
+        return Arrays.equals(Updates.mergeUpdates(List.of(upToDateAnswer, update)), upToDateAnswer);
+      } catch (DecodeException | RuntimeException e) {
+        return false;
+      }
+    }
+  };
 
   private final Doc doc = new Doc();
   private final List<byte[]> emitted = new ArrayList<>(2);

@@ -36,31 +36,44 @@ public final class TimestampCodec {
    * @return the number of markers found
    */
   public static int scan(byte[] bytes, MarkerSink sink) {
+    return scan(bytes, 0, bytes.length, sink);
+  }
+
+  /**
+   * Scans a slice of bytes (a Yjs update inside a frame) for markers.
+   *
+   * @param bytes the buffer
+   * @param from the first index of the slice
+   * @param to the index after the slice
+   * @param sink called once per marker found
+   * @return the number of markers found
+   */
+  public static int scan(byte[] bytes, int from, int to, MarkerSink sink) {
     int found = 0;
-    for (int i = 0; i + 5 < bytes.length; i++) {
+    for (int i = from; i + 5 < to; i++) {
       if (bytes[i] != '<' || bytes[i + 1] != 'w') {
         continue;
       }
       int j = i + 2;
       long writer = 0;
       int start = j;
-      while (j < bytes.length && bytes[j] >= '0' && bytes[j] <= '9') {
+      while (j < to && bytes[j] >= '0' && bytes[j] <= '9') {
         writer = writer * 10 + (bytes[j++] - '0');
       }
-      if (j == start || j >= bytes.length || bytes[j] != 't') {
+      if (j == start || j >= to || bytes[j] != 't') {
         continue;
       }
       j++;
       long nanos = 0;
-      boolean negative = j < bytes.length && bytes[j] == '-';
+      boolean negative = j < to && bytes[j] == '-';
       if (negative) {
         j++;
       }
       start = j;
-      while (j < bytes.length && bytes[j] >= '0' && bytes[j] <= '9') {
+      while (j < to && bytes[j] >= '0' && bytes[j] <= '9') {
         nanos = nanos * 10 + (bytes[j++] - '0');
       }
-      if (j == start || j >= bytes.length || bytes[j] != '>') {
+      if (j == start || j >= to || bytes[j] != '>') {
         continue;
       }
       sink.marker(writer, negative ? -nanos : nanos);

@@ -1,15 +1,22 @@
 package io.ysync.bench.load;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.YText;
+import io.ysync.proto.YMessage;
+import io.ysync.server.ServerConfig;
+import io.ysync.server.SyncServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Unit tests of the load generator's histogram and timestamp codec (bench cannot depend on sync-server). */
+/** The load generator's codec, histogram and report, and tiny scenarios against a real in-JVM ysync server. */
 class LoadGeneratorTest {
 
   @Test
@@ -36,6 +43,7 @@ class LoadGeneratorTest {
     List<Long> writers = new ArrayList<>();
     assertEquals(1, TimestampCodec.scan(bytes, (w, t) -> writers.add(w)));
     assertEquals(List.of(3L), writers);
+    assertEquals(0, TimestampCodec.scan(bytes, 0, 12, (w, t) -> writers.add(w)), "the slice ends before '>'");
   }
 
   @Test
@@ -64,11 +72,69 @@ class LoadGeneratorTest {
   }
 
   @Test
-  void tableShowsRatios() {
-    var a = new LoadGenerator.Result("rooms", "ysync", 4, 4, 10, 200, 2, 1000, 2000, 50, 2048, 0);
-    var b = new LoadGenerator.Result("rooms", "node", 4, 4, 10, 100, 2, 500, 1000, 25, 1024, 0);
-    String t = LoadGenerator.table(List.of(a, b), List.of());
-    assertTrue(t.contains("ratio"), t);
+  void hocuspocusFramesCarryTheDocumentNameFirst() {
+    // bytes written out by hand from @hocuspocus/server 3.4.4 OutgoingMessage: varString "ab", Sync, Update, [7]
+    byte[] update = Protocol.HOCUSPOCUS.encode("ab", new YMessage.SyncUpdate(new byte[] {7}));
+    assertArrayEquals(new byte[] {2, 'a', 'b', 0, 2, 1, 7}, update);
+    // client auth: varString "ab", Auth (2), Token (0), empty token
+    assertArrayEquals(new byte[] {2, 'a', 'b', 2, 0, 0}, Protocol.HOCUSPOCUS.hello("ab")[0]);
+    assertEquals(0, Protocol.Y_WEBSOCKET.hello("ab").length);
+    // SyncReply (4) with SyncStep2 and a SyncStatus (8) frame from the server
+    Protocol.Sync s = Protocol.HOCUSPOCUS.decodeSync(new byte[] {2, 'a', 'b', 4, 1, 2, 9, 9});
+    assertEquals(Protocol.SYNC_STEP2, s.subType());
+    assertArrayEquals(new byte[] {9, 9}, s.payload());
+    assertNull(Protocol.HOCUSPOCUS.decodeSync(new byte[] {2, 'a', 'b', 8, 1}));
+    assertArrayEquals(new byte[] {0, 2, 1, 7}, Protocol.Y_WEBSOCKET.encode("ab", new YMessage.SyncUpdate(
+        new byte[] {7})));
+  }
+
+  @Test
+  void reportShowsValuesRatiosAndTheLadder() {
+    var a = new Result("rooms", "ysync", "", Map.of(Result.DELIVERED_PER_S, 200.0, Result.P99_MS, 2.0));
+    var b = new Result("rooms", "node", "", Map.of(Result.DELIVERED_PER_S, 100.0, Result.P99_MS, 4.0));
+    var step = new Result("saturate", "ysync", "r=5", Map.of(Result.DELIVERED_PER_S, 3000.0, Result.P99_MS, 3.0,
+        Result.WANTED, 200.0, Result.EXPECTED_PER_S, 3000.0));
+    String t = CompareReport.markdown(List.of(a, b, step, Result.fromJson(step.toJson())), List.of("node"));
+    assertTrue(t.contains("| ysync | node |"), t);
+    assertTrue(t.contains("| ysync / node |"), t);
     assertTrue(t.contains("2.00x"), t);
+    assertTrue(t.contains("0.50x"), t);
+    assertTrue(t.contains("3,000, 3.0 ms"), t);
+  }
+
+  @Test
+  @Timeout(60)
+  void tinyScenarioAndDocumentLoadAgainstARealServer() throws Exception {
+    ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).rateLimitPerSecond(0)
+        .maxConnectionsPerIp(0).build();
+    try (SyncServer server = SyncServer.start(config)) {
+      Target target = new Target("ysync", Protocol.Y_WEBSOCKET, List.of(new Target.Instance(server.port(), 0)));
+      Result r = ScenarioRunner.runFixed(Scenario.named("tiny", 0), target, 0.5, 2);
+      assertEquals(4, r.get(Result.CONNECTED), r.toString());
+      assertTrue(r.get(Result.DELIVERED_PER_S) > 0, r.toString());
+      assertTrue(r.get(Result.P50_MS) > 0 && r.get(Result.P99_MS) >= r.get(Result.P50_MS), r.toString());
+      assertEquals(0, r.get(Result.ERRORS) + r.get(Result.CLOSED), r.toString());
+
+      Result load = DocLoadRun.run(target, 300, 2);
+      assertEquals(0, load.get(Result.MISMATCHES), load.toString());
+      assertTrue(load.get(Result.STATE_BYTES) > 300, load.toString());
+      assertTrue(load.get(Result.LOAD_MS_MEDIAN) > 0, load.toString());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void clientsOfOneRoomSpreadOverTwoPortsCountCrossDeliveries() throws Exception {
+    // one server listed twice stands in for two instances (the split and the cross-instance accounting)
+    ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).rateLimitPerSecond(0)
+        .maxConnectionsPerIp(0).build();
+    try (SyncServer server = SyncServer.start(config)) {
+      Target.Instance i = new Target.Instance(server.port(), 0);
+      Target target = new Target("ysync", Protocol.Y_WEBSOCKET, List.of(i, i));
+      Result r = ScenarioRunner.runFixed(Scenario.named("tiny", 0), target, 0.5, 1.5);
+      assertTrue(r.get(Result.CROSS_PER_S) > 0, r.toString());
+      // 2 writers per room, alternating instances: every delivery crosses
+      assertEquals(r.get(Result.DELIVERED_PER_S), r.get(Result.CROSS_PER_S), 1e-9, r.toString());
+    }
   }
 }

@@ -1,0 +1,72 @@
+package io.ysync.bench.load;
+
+/**
+ * The shape of a fixed-rate scenario: rooms of clients, the first {@code writersPerRoom} of each room writing at
+ * {@code editsPerSecond}.
+ *
+ * @param name the scenario name
+ * @param rooms the number of rooms
+ * @param clientsPerRoom clients per room
+ * @param writersPerRoom writers per room (at most {@code clientsPerRoom})
+ * @param editsPerSecond edits per second per writer (0 for idle scenarios)
+ * @param awarenessForAll whether readers also send an awareness state (writers always do)
+ */
+public record Scenario(String name, int rooms, int clientsPerRoom, int writersPerRoom, double editsPerSecond,
+    boolean awarenessForAll) {
+
+  /** Validates the shape. */
+  public Scenario {
+    if (rooms < 1 || clientsPerRoom < 1 || writersPerRoom < 0 || writersPerRoom > clientsPerRoom
+        || editsPerSecond < 0) {
+      throw new IllegalArgumentException("bad scenario shape " + name);
+    }
+  }
+
+  /**
+   * The named scenarios of the issue.
+   *
+   * <ul>
+   *   <li>{@code rooms}: 100 rooms x 4 clients, every client writes 5 edits/s;</li>
+   *   <li>{@code fanout}: one room with 200 clients, 5 of them write 20 edits/s;</li>
+   *   <li>{@code cross}: one room of 40 clients, 8 of them write 20 edits/s (spread over several instances);</li>
+   *   <li>{@code idle}: {@code idleConnections} connections in rooms of 10 that send one awareness state each;</li>
+   *   <li>{@code tiny}: 2 rooms x 2 writers at 10 edits/s (tests).</li>
+   * </ul>
+   *
+   * @param name the scenario name
+   * @param idleConnections the connection count of {@code idle}
+   * @return the scenario
+   */
+  public static Scenario named(String name, int idleConnections) {
+    return switch (name) {
+      case "rooms" -> new Scenario(name, 100, 4, 4, 5, false);
+      case "fanout" -> new Scenario(name, 1, 200, 5, 20, false);
+      case "cross" -> new Scenario(name, 1, 40, 8, 20, false);
+      case "idle" -> new Scenario(name, Math.max(1, (idleConnections + 9) / 10), 10, 0, 0, true);
+      case "tiny" -> new Scenario(name, 2, 2, 2, 10, false);
+      default -> throw new IllegalArgumentException("unknown scenario " + name);
+    };
+  }
+
+  /**
+   * The room layout of one saturation step: every client writes.
+   *
+   * @param rooms rooms
+   * @param clientsPerRoom clients (= writers) per room
+   * @param editsPerSecond the offered rate per writer
+   * @return the scenario
+   */
+  public static Scenario saturationStep(int rooms, int clientsPerRoom, double editsPerSecond) {
+    return new Scenario("saturate", rooms, clientsPerRoom, clientsPerRoom, editsPerSecond, false);
+  }
+
+  /** @return the number of clients */
+  public int clients() {
+    return rooms * clientsPerRoom;
+  }
+
+  /** @return marker deliveries per second a server that keeps up produces (writes x other clients in the room) */
+  public double expectedDeliveriesPerSecond() {
+    return rooms * writersPerRoom * editsPerSecond * (clientsPerRoom - 1);
+  }
+}

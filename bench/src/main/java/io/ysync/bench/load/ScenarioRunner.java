@@ -1,0 +1,186 @@
+package io.ysync.bench.load;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs the load scenarios against one target. Every run is bounded: connecting takes at most
+ * {@link #CONNECT_TIMEOUT_SECONDS}, then a warm-up, the measurement window, and the clients are closed.
+ *
+ * <p>Measurement: deliveries and latencies count when a marker is received inside the window (see {@link RunStats});
+ * server CPU is the processes' CPU time over the window, RSS the largest value sampled every 250 ms.
+ */
+public final class ScenarioRunner {
+  /** Budget for opening all connections of a run. */
+  static final int CONNECT_TIMEOUT_SECONDS = 120;
+  /** Pause after connecting, so sync step 2 and awareness settle before writing. */
+  private static final long SETTLE_MILLIS = 500;
+
+  private ScenarioRunner() {}
+
+  /**
+   * Runs a fixed-rate scenario (rooms, fanout, cross, tiny).
+   *
+   * @param scenario the shape
+   * @param target the server
+   * @param warmupSeconds seconds of writing before the window (not counted)
+   * @param seconds the window length
+   * @return the result
+   * @throws InterruptedException if interrupted
+   */
+  public static Result runFixed(Scenario scenario, Target target, double warmupSeconds, double seconds)
+      throws InterruptedException {
+    return runWriting(scenario, target, warmupSeconds, seconds, scenario.name(), "");
+  }
+
+  /**
+   * Runs the saturation ladder: the rooms layout with every client writing, the offered rate per writer raised step
+   * by step (fresh rooms and connections per step) until the server falls behind: delivered below 80 % of the
+   * expected rate or p99 above {@code stopP99Ms}. Emits one result per step and a final {@code peak} result (the step
+   * with the most deliveries per second) and {@code best@slo} (the most deliveries per second with p99 at most
+   * {@code sloMs}).
+   *
+   * @param target the server
+   * @param rooms rooms per step
+   * @param clientsPerRoom writers per room
+   * @param rates offered edits/s per writer, ascending
+   * @param stepSeconds the window of each step (after 1 s of warm-up)
+   * @param stopP99Ms the p99 above which the ladder stops
+   * @param sloMs the p99 bound of the {@code best@slo} summary
+   * @param sink receives every result as it is measured
+   * @throws InterruptedException if interrupted
+   */
+  public static void runLadder(Target target, int rooms, int clientsPerRoom, List<Double> rates, double stepSeconds,
+      double stopP99Ms, double sloMs, Consumer<Result> sink) throws InterruptedException {
+    List<Result> steps = new ArrayList<>();
+    for (double rate : rates) {
+      Scenario s = Scenario.saturationStep(rooms, clientsPerRoom, rate);
+      Result r = runWriting(s, target, 1, stepSeconds, "saturate", "r=" + fmt(rate));
+      steps.add(r);
+      sink.accept(r);
+      Thread.sleep(1000); // let the server close the step's connections
+      if (r.get(Result.DELIVERED_PER_S) < 0.8 * r.get(Result.EXPECTED_PER_S) || r.get(Result.P99_MS) > stopP99Ms
+          || r.get(Result.CONNECTED) < r.get(Result.WANTED)) {
+        break;
+      }
+    }
+    Result peak = null;
+    Result best = null;
+    for (Result r : steps) {
+      if (peak == null || r.get(Result.DELIVERED_PER_S) > peak.get(Result.DELIVERED_PER_S)) {
+        peak = r;
+      }
+      if (r.get(Result.P99_MS) <= sloMs
+          && (best == null || r.get(Result.DELIVERED_PER_S) > best.get(Result.DELIVERED_PER_S))) {
+        best = r;
+      }
+    }
+    if (peak != null) {
+      sink.accept(new Result("saturate", target.name(), "peak", withStep(peak)));
+    }
+    if (best != null) {
+      sink.accept(new Result("saturate", target.name(), "best@slo", withStep(best)));
+    }
+  }
+
+  private static Map<String, Double> withStep(Result r) {
+    Map<String, Double> m = new LinkedHashMap<>(r.metrics());
+    m.put("rate_per_writer", Double.parseDouble(r.step().substring(2)));
+    return m;
+  }
+
+  /**
+   * Runs the idle scenario: connections in rooms of 10 that each send one awareness state, held open for
+   * {@code holdSeconds}; reports the server's RSS before and with them, and the difference per connection.
+   *
+   * @param connections the connection count
+   * @param target the server
+   * @param holdSeconds how long the connections stay open after connecting
+   * @return the result
+   * @throws InterruptedException if interrupted
+   */
+  public static Result runIdle(int connections, Target target, double holdSeconds) throws InterruptedException {
+    Scenario scenario = Scenario.named("idle", connections);
+    RunStats stats = new RunStats(target.instances().size());
+    long rssBefore = target.rssKib();
+    long cpu0 = target.cpuMillis();
+    try (ClientFleet fleet = new ClientFleet()) {
+      int connected = fleet.connect(scenario, target, roomPrefix("idle"), stats, CONNECT_TIMEOUT_SECONDS);
+      long until = System.nanoTime() + (long) (holdSeconds * 1e9);
+      long rss = 0;
+      while (System.nanoTime() < until) {
+        Thread.sleep(250);
+        rss = Math.max(rss, target.rssKib());
+      }
+      long cpu1 = target.cpuMillis();
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put(Result.CONNECTED, (double) connected);
+      m.put(Result.WANTED, (double) scenario.clients());
+      m.put(Result.RSS_BEFORE_MIB, rssBefore / 1024.0);
+      m.put(Result.RSS_MIB, rss / 1024.0);
+      m.put(Result.RSS_PER_CONN_KIB, connected > 0 ? (rss - rssBefore) / (double) connected : Double.NaN);
+      m.put("cpu_ms_connect_and_hold", (double) (cpu1 - cpu0));
+      m.put(Result.ERRORS, (double) stats.errors.sum());
+      m.put(Result.CLOSED, (double) stats.closedByServer.sum());
+      String step = connections + " conns";
+      return new Result("idle", target.name(), step, m);
+    }
+  }
+
+  private static Result runWriting(Scenario scenario, Target target, double warmupSeconds, double seconds,
+      String name, String step) throws InterruptedException {
+    RunStats stats = new RunStats(target.instances().size());
+    try (ClientFleet fleet = new ClientFleet()) {
+      int connected = fleet.connect(scenario, target, roomPrefix(name), stats, CONNECT_TIMEOUT_SECONDS);
+      Thread.sleep(SETTLE_MILLIS);
+      long start = System.nanoTime() + (long) (warmupSeconds * 1e9);
+      long stop = start + (long) (seconds * 1e9);
+      stats.measureFromNanos = start;
+      stats.measureUntilNanos = stop;
+      fleet.startWriting(scenario.editsPerSecond(), stop);
+      Thread.sleep((start - System.nanoTime()) / 1_000_000);
+      long cpu0 = target.cpuMillis();
+      long t0 = System.nanoTime();
+      long rss = 0;
+      while (System.nanoTime() < stop) {
+        Thread.sleep(Math.min(250, Math.max(1, (stop - System.nanoTime()) / 1_000_000)));
+        rss = Math.max(rss, target.rssKib());
+      }
+      long cpu1 = target.cpuMillis();
+      double wall = (System.nanoTime() - t0) / 1e9;
+      long delivered = stats.delivered.sum();
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put(Result.CONNECTED, (double) connected);
+      m.put(Result.WANTED, (double) scenario.clients());
+      m.put(Result.SENT_PER_S, stats.sent.sum() / seconds);
+      m.put(Result.EXPECTED_PER_S, scenario.expectedDeliveriesPerSecond() * connected / scenario.clients());
+      m.put(Result.DELIVERED_PER_S, delivered / seconds);
+      m.put(Result.P50_MS, stats.latency.percentile(50) / 1000.0);
+      m.put(Result.P99_MS, stats.latency.percentile(99) / 1000.0);
+      if (stats.groups > 1) {
+        m.put(Result.CROSS_PER_S, stats.deliveredCross.sum() / seconds);
+        m.put(Result.CROSS_P50_MS, stats.latencyCross.percentile(50) / 1000.0);
+        m.put(Result.CROSS_P99_MS, stats.latencyCross.percentile(99) / 1000.0);
+      }
+      boolean cpuKnown = cpu0 >= 0 && cpu1 >= 0;
+      m.put(Result.CPU_PCT, cpuKnown ? (cpu1 - cpu0) / (wall * 10.0) : Double.NaN);
+      m.put(Result.CPU_US_PER_DELIVERY, cpuKnown && delivered > 0
+          ? (cpu1 - cpu0) * 1000.0 * (seconds / wall) / delivered : Double.NaN);
+      m.put(Result.RSS_MIB, rss >= 0 ? rss / 1024.0 : Double.NaN);
+      m.put(Result.ERRORS, (double) stats.errors.sum());
+      m.put(Result.CLOSED, (double) stats.closedByServer.sum());
+      return new Result(name, target.name(), step, m);
+    }
+  }
+
+  static String roomPrefix(String name) {
+    return name + "-" + Long.toHexString(System.nanoTime());
+  }
+
+  static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+}

@@ -1,0 +1,58 @@
+package io.ysync.server;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The optional features around documents, installed into a server's routes and listeners: y-webrtc signaling
+ * ({@link SignalingRoute}, when {@link ServerConfig#signaling()}), the Server-Sent Events stream ({@link SseRoute},
+ * always) and webhooks ({@link WebhookDispatcher}, when {@link ServerConfig#webhookUrl()} is set). Owns their
+ * resources; {@link #close()} ends open event streams and stops the webhook client.
+ */
+final class ServerFeatures implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerFeatures.class);
+
+  private final SseHub sseHub = new SseHub();
+  private final SignalingHub signalingHub = new SignalingHub();
+  private final WebhookDispatcher webhooks;
+
+  private ServerFeatures(WebhookDispatcher webhooks) {
+    this.webhooks = webhooks;
+  }
+
+  /**
+   * Creates the features the configuration enables and registers them.
+   *
+   * @param server the shared handler context (its routes list receives the routes)
+   * @param store the document store (event stream replay)
+   * @param listeners the rooms' document listeners
+   * @return the installed features, to close with the server
+   */
+  static ServerFeatures install(ServerContext server, DocumentStore store, List<HttpRoute> routes,
+      List<DocumentListener> listeners) {
+    ServerConfig config = server.config();
+    String url = config.webhookUrl();
+    ServerFeatures f = new ServerFeatures(
+        url == null || url.isBlank() ? null : new WebhookDispatcher(config, server.metrics()));
+    if (config.signaling()) {
+      routes.add(new SignalingRoute(server, f.signalingHub));
+    }
+    routes.add(new SseRoute(server, store, f.sseHub));
+    listeners.add(f.sseHub);
+    if (f.webhooks != null) {
+      listeners.add(f.webhooks);
+      LOG.info("event=webhooks_on url={} debounce={}", url, config.webhookDebounce());
+    }
+    return f;
+  }
+
+  @Override
+  public void close() {
+    sseHub.close();
+    signalingHub.close();
+    if (webhooks != null) {
+      webhooks.close();
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.ysync.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket upgrade at {@value #PATH} (when {@link ServerConfig#signaling()}): authenticated like the sync
+ * endpoint (a bad or missing token gets HTTP 401 before the upgrade), then the pipeline becomes
+ * {@value PipelineNames#WS_PROTOCOL} (a handshaker for this path, frames up to
+ * {@link SignalingHandler#MAX_MESSAGE_BYTES}) -> {@value PipelineNames#WS_AGGREGATOR} -> {@value #IDLE}
+ * -> {@value SignalingHandler#NAME} -> {@value PipelineNames#EXCEPTION}. With the default path prefix {@code /}, a
+ * y-websocket room named {@code signaling} is shadowed while signaling is on.
+ */
+final class SignalingRoute implements HttpRoute {
+  private static final Logger LOG = LoggerFactory.getLogger(SignalingRoute.class);
+  /** The signaling path. */
+  static final String PATH = "/signaling";
+  /** Pipeline name of the idle-timeout handler of a signaling connection. */
+  static final String IDLE = "signaling-idle";
+  /** Netty names the helpers of {@link WebSocketServerProtocolHandler} by their class names. */
+  private static final String NETTY_WEBSOCKET_PACKAGE = "io.netty.handler.codec.http.websocketx.";
+
+  private final ServerContext server;
+  private final SignalingHub hub;
+  private final WebSocketServerProtocolConfig wsConfig;
+
+  SignalingRoute(ServerContext server, SignalingHub hub) {
+    this.server = server;
+    this.hub = hub;
+    this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(PATH)
+        .checkStartsWith(true)
+        .handleCloseFrames(true)
+        .dropPongFrames(false)
+        .sendCloseFrame(null)
+        .handshakeTimeoutMillis(server.config().handshakeTimeout().toMillis())
+        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(SignalingHandler.MAX_MESSAGE_BYTES)
+            .allowExtensions(false)
+            .allowMaskMismatch(false)
+            .closeOnProtocolViolation(true)
+            .build())
+        .build();
+  }
+
+  @Override
+  public boolean matches(String path, boolean upgrade) {
+    return path.equals(PATH);
+  }
+
+  @Override
+  public void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+    if (!isUpgrade(req)) {
+      reject(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "y-webrtc signaling: WebSocket upgrade expected\n");
+      return;
+    }
+    if (server.draining().get()) {
+      reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down\n");
+      return;
+    }
+    Principal principal;
+    try {
+      principal = server.authenticator().authenticate(req, query);
+    } catch (AuthException e) {
+      LOG.info("event=auth_failed remote={} path={} reason=\"{}\"", ctx.channel().remoteAddress(), PATH,
+          e.getMessage());
+      FullHttpResponse res = plain(HttpResponseStatus.UNAUTHORIZED, "unauthorized: " + e.getMessage() + "\n");
+      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.channel().attr(ServerContext.PRINCIPAL).set(principal);
+    var p = ctx.pipeline();
+    long idle = server.config().idleTimeout().toMillis();
+    // the default protocol handler serves the sync path; it added its handshake and UTF-8 helpers in front of itself
+    for (String name : p.names()) {
+      if (name.startsWith(NETTY_WEBSOCKET_PACKAGE)) {
+        p.remove(name);
+      }
+    }
+    p.remove(PipelineNames.WS_PROTOCOL);
+    p.addBefore(PipelineNames.EXCEPTION, PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
+    p.addAfter(PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
+        new WebSocketFrameAggregator(SignalingHandler.MAX_MESSAGE_BYTES));
+    p.addAfter(PipelineNames.WS_AGGREGATOR, IDLE, new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
+    p.addAfter(IDLE, SignalingHandler.NAME, new SignalingHandler(server, hub, principal));
+    p.remove(PipelineNames.HTTP_HANDLER);
+    ctx.fireChannelRead(req.retain());
+  }
+
+  private static boolean isUpgrade(FullHttpRequest req) {
+    String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  }
+
+  private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+    ctx.writeAndFlush(plain(status, body)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static FullHttpResponse plain(HttpResponseStatus status, String body) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return res;
+  }
+}

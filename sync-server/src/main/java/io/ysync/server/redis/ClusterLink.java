@@ -1,0 +1,109 @@
+package io.ysync.server.redis;
+
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+
+/**
+ * {@link RedisLink} to a Redis Cluster (7.0+): sharded pub/sub, {@code SPUBLISH} and {@code SSUBSCRIBE}, routed by
+ * the channel's slot. The URL {@code redis-cluster://h1:p1,h2:p2} lists seed nodes. Not exercised by the test suite
+ * (it runs one standalone {@code redis-server}).
+ */
+final class ClusterLink implements RedisLink {
+  private final RedisClusterClient client;
+  private final StatefulRedisClusterPubSubConnection<byte[], byte[]> sub;
+  private final StatefulRedisClusterConnection<byte[], byte[]> pub;
+
+  private ClusterLink(RedisClusterClient client, StatefulRedisClusterPubSubConnection<byte[], byte[]> sub,
+      StatefulRedisClusterConnection<byte[], byte[]> pub) {
+    this.client = client;
+    this.sub = sub;
+    this.pub = pub;
+  }
+
+  /** Seed URIs of {@code redis-cluster://h1:p1,h2:p2} ({@code rediss-cluster://} for TLS). */
+  static List<RedisURI> seeds(String url) {
+    boolean tls = url.startsWith("rediss-cluster://");
+    String rest = url.substring(url.indexOf("://") + 3);
+    String userInfo = "";
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      userInfo = rest.substring(0, at + 1);
+      rest = rest.substring(at + 1);
+    }
+    List<RedisURI> uris = new ArrayList<>();
+    for (String hostPort : rest.split(",")) {
+      if (!hostPort.isBlank()) {
+        RedisURI uri = RedisURI.create((tls ? "rediss://" : "redis://") + userInfo + hostPort.trim());
+        uri.setTimeout(RedisLink.COMMAND_TIMEOUT);
+        uris.add(uri);
+      }
+    }
+    if (uris.isEmpty()) {
+      throw new IllegalArgumentException("no cluster node in " + url);
+    }
+    return uris;
+  }
+
+  static ClusterLink open(RedisBusSettings settings, ClientResources resources, BiConsumer<byte[], byte[]> messages,
+      RedisConnectionStateListener state) {
+    RedisClusterClient client = RedisClusterClient.create(resources, seeds(settings.redisUrl()));
+    client.setOptions(RedisLink.clusterOptions());
+    StatefulRedisClusterPubSubConnection<byte[], byte[]> sub = null;
+    try {
+      sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      sub.addListener(new RedisClusterPubSubAdapter<byte[], byte[]>() {
+        @Override
+        public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
+          messages.accept(channel, message);
+        }
+      });
+      sub.addListener(state);
+      StatefulRedisClusterConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE);
+      return new ClusterLink(client, sub, pub);
+    } catch (RuntimeException e) {
+      if (sub != null) {
+        sub.close();
+      }
+      client.shutdown();
+      throw e;
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> subscribe(byte[]... channels) {
+    return sub.async().ssubscribe(channels);
+  }
+
+  @Override
+  public CompletionStage<Void> unsubscribe(byte[]... channels) {
+    return sub.async().sunsubscribe(channels);
+  }
+
+  @Override
+  public CompletionStage<Long> publish(byte[] channel, byte[] message) {
+    return pub.async().spublish(channel, message);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return sub.isOpen() && pub.isOpen();
+  }
+
+  @Override
+  public void close() {
+    pub.close();
+    sub.close();
+    client.shutdown();
+  }
+}

@@ -1,0 +1,110 @@
+package io.ysync.server.redis;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} on a free loopback port, in a temporary directory, without persistence
+ * ({@code --save '' --appendonly no}). {@link #kill()} and {@link #restart()} (same port) simulate an outage.
+ * The binary comes from {@code PATH} ({@code scripts/ensure-redis.sh} installs Debian's package).
+ */
+final class RedisServerProcess implements AutoCloseable {
+  private final Path dir;
+  private final int port;
+  private Process process;
+
+  private RedisServerProcess(Path dir, int port) {
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /** Whether {@code redis-server} can be run. */
+  static boolean available() {
+    try {
+      Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** Starts a server on a free port; waits until it answers PING. */
+  static RedisServerProcess start(Path dir) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    RedisServerProcess r = new RedisServerProcess(Files.createDirectories(dir), port);
+    r.launch();
+    return r;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  private void launch() throws Exception {
+    List<String> cmd = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (true) {
+      process = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
+      while (System.nanoTime() < deadline && process.isAlive()) {
+        if (ping()) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+      if (System.nanoTime() >= deadline) {
+        process.destroyForcibly();
+        throw new IllegalStateException("redis-server did not answer on port " + port + ": "
+            + Files.readString(dir.resolve("redis.log")));
+      }
+      Thread.sleep(100); // exited, e.g. the port is still in TIME_WAIT after a kill: try again
+    }
+  }
+
+  private boolean ping() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      s.setSoTimeout(500);
+      s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] buf = new byte[7];
+      int n = s.getInputStream().read(buf);
+      return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** {@code kill -9}: clients see the connection drop, subscriptions are gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts the server again on the same port (empty: no persistence). */
+  void restart() throws Exception {
+    launch();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+  }
+}
