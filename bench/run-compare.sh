@@ -149,7 +149,7 @@ protocol() { [ "$1" = hocuspocus ] && echo hocuspocus || echo y-websocket; }
 loadgen() { "$java" "${client_flags[@]}" -cp "$bench_jar" io.ysync.bench.load.LoadGenerator \
   --duration "$duration" --warmup "$warmup" --idle "$idle" --idle-hold "$idle_hold" --rates "$rates" \
   --step-seconds "$step_seconds" --slo-ms "$slo_ms" --doc-updates "$doc_updates" --load-clients "$load_clients" \
-  "$@" >/dev/null; }
+  "$@" 2> >(grep -v '^SLF4J' >&2) >/dev/null; }
 
 started=$(date +%s)
 echo "compare: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -159,12 +159,24 @@ refs=()
 for s in "${server_list[@]}"; do case "$s" in y-websocket|hocuspocus) refs+=(--ref "$(label "$s")");; esac; done
 
 if [ "$cross" != only ]; then
+  runs=()  # one fresh server per run; every idle connection count is a run of its own
   for scenario in "${scenario_list[@]}"; do
+    if [ "$scenario" = idle ]; then
+      IFS=, read -r -a counts <<<"$idle"
+      for n in "${counts[@]}"; do runs+=("idle:$n"); done
+    else
+      runs+=("$scenario:0")
+    fi
+  done
+  for run in "${runs[@]}"; do
+    scenario=${run%%:*}; n=${run#*:}
+    name=$scenario; extra=()
+    if [ "$scenario" = idle ]; then name="idle$n"; extra=(--idle "$n"); fi
     for s in "${server_list[@]}"; do
-      start_server "$s" "$scenario-$s"
-      echo "compare: $scenario on $(label "$s") (pid $pid, port $port)" >&2
+      start_server "$s" "$name-$s"
+      echo "compare: $name on $(label "$s") (pid $pid, port $port)" >&2
       loadgen --protocol "$(protocol "$s")" --scenarios "$scenario" --target "$(label "$s")=$port:$pid" \
-        --out "$results" || echo "compare: $scenario on $s failed (see above)" >&2
+        ${extra[@]+"${extra[@]}"} --out "$results" || echo "compare: $name on $s failed (see above)" >&2
       stop "$pid"
     done
   done

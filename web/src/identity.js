@@ -57,6 +57,19 @@ export function renameIdentity (identity, rawName) {
   return renamed
 }
 
+/**
+ * The identity with a colour nobody else in `usedColors` has, when one is free; else unchanged. Used once per tab
+ * after joining, so two users rarely share a colour.
+ */
+export function recolorIdentity (identity, usedColors) {
+  if (!usedColors.has(identity.color)) return identity
+  const free = COLORS.filter(c => !usedColors.has(c))
+  if (free.length === 0) return identity
+  const recolored = { ...identity, color: pick(free) }
+  store(recolored)
+  return recolored
+}
+
 /** The awareness `user` field that y-codemirror.next reads for remote carets and selections. */
 export function awarenessUser (identity) {
   return { name: identity.name, color: identity.color, colorLight: identity.color + '33' }

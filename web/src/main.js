@@ -3,7 +3,7 @@
 import './style.css'
 import { RoomSession } from './session.js'
 import { renderPresence } from './presence.js'
-import { loadIdentity, renameIdentity, awarenessUser } from './identity.js'
+import { loadIdentity, renameIdentity, recolorIdentity, awarenessUser } from './identity.js'
 import { roomFromLocation, websocketBase, connectionParams, isValidRoom } from './location.js'
 
 const $ = id => /** @type {HTMLElement} */ (document.getElementById(id))
@@ -23,6 +23,8 @@ const ui = {
 let identity = loadIdentity()
 /** @type {RoomSession | null} */
 let session = null
+/** Whether this tab already moved off a colour another user had (once: two tabs must not keep swapping). */
+let recolored = false
 
 const CONNECTION_LABELS = {
   connecting: 'connecting…',
@@ -59,12 +61,31 @@ function onSessionEvent (event, value) {
       showConnection('closed', `${value.code}${value.reason ? ' ' + value.reason : ''}`)
       break
     case 'awareness':
+      avoidColorClash(value)
       renderPresence(ui.presence, value, session.doc.clientID)
       break
     case 'text':
       showStats(value)
       break
   }
+}
+
+/** Moves this tab to a free colour when an earlier client (smaller id: only one of the two moves) has its colour. */
+function avoidColorClash (states) {
+  if (recolored) return
+  const self = session.doc.clientID
+  const others = new Set()
+  let clash = false
+  for (const [clientId, state] of states) {
+    const color = state?.user?.color
+    if (clientId === self || !color) continue
+    others.add(color)
+    if (color === identity.color && clientId < self) clash = true
+  }
+  if (!clash) return
+  recolored = true
+  identity = recolorIdentity(identity, others)
+  session.setUser(awarenessUser(identity))
 }
 
 function openRoom (room) {

@@ -5,8 +5,9 @@
 //   {"id":1,"cmd":"open","client":"js1","url":"ws://127.0.0.1:4000","room":"r","clientId":1}
 //   {"id":2,"cmd":"edit","client":"js1","op":"textInsert","a":3,"b":0,"s":"xy"}   -> {"id":2,"ok":true,"did":"..."}
 //   {"id":3,"cmd":"disconnect","client":"js1"} / "connect" / "close" / "status" ({connected, synced})
-//   {"id":4,"cmd":"dump","client":"js1"}   -> {state, sv, normalized (base64), json (sorted keys, string)}
-//   {"id":5,"cmd":"analyze","update":"<base64 V1>"} -> the same fields for a fresh Y.Doc that applied the update
+//   {"id":4,"cmd":"dump","client":"js1"}   -> {state, sv (base64), json (roots text/array/map, sorted keys, string)}
+//   {"id":5,"cmd":"analyze","update":"<base64 V1>"} -> the same fields for a fresh Y.Doc (gc on) that applied the
+//     update in one transaction: its state is the update's normalized form (see io.ysync.e2e.Convergence)
 //   {"id":6,"cmd":"closeAll"} / {"id":7,"cmd":"exit"}
 // Failures answer {"id":n,"ok":false,"error":"..."}. Edit positions are raw draws taken modulo the current lengths,
 // exactly as io.ysync.e2e.EditOp does for Java clients; "did" is the edit as executed (e.g. text.insert(3, "xy")).
@@ -41,17 +42,11 @@ const json = doc => JSON.stringify(sortKeys({
   map: doc.getMap('map').toJSON()
 }))
 
-/** encodeStateAsUpdate of a fresh doc (gc on) that applied `update` in one transaction. */
-const normalized = update => {
-  const fresh = new Y.Doc()
-  Y.applyUpdate(fresh, update)
-  return Y.encodeStateAsUpdate(fresh)
-}
-
-const describe = doc => {
-  const state = Y.encodeStateAsUpdate(doc)
-  return { state: b64(state), sv: b64(Y.encodeStateVector(doc)), normalized: b64(normalized(state)), json: json(doc) }
-}
+const describe = doc => ({
+  state: b64(Y.encodeStateAsUpdate(doc)),
+  sv: b64(Y.encodeStateVector(doc)),
+  json: json(doc)
+})
 
 const quote = s => JSON.stringify(s)
 

@@ -10,6 +10,7 @@
 //      keystroke (the page clears it after 3 s); the other user's caret is drawn with its name
 //   4. one page goes offline (the toggle), both edit, it goes back online: both converge, and so does the server's
 //      document (GET /api/docs/<room>?format=json)
+//   5. the room chooser moves one page to a new, empty room; the other page sees it leave
 // Writes page-a.png, page-b.png, converged.png (both pages side by side) and page-b-offline.png to the artifact
 // dir and prints their paths. Exit status 0 when every check passed; 1 with the failed check on stderr otherwise.
 // Bounded: gives up after DEADLINE_MS and always closes the browser.
@@ -116,6 +117,11 @@ async function main () {
   await until(a, () => [...document.querySelectorAll('#presence .peer-name')]
     .some(e => e.textContent === 'Beta Tester'), null, 'page A to show the renamed user "Beta Tester"')
   const nameA = await a.locator('#name-input').inputValue()
+  // two users never keep the same colour: the later one moves to a free colour
+  const colorOf = page => page.evaluate(() => window.ysync.awareness.getLocalState().user.color)
+  await until(a, () => new Set([...window.ysync.awareness.getStates().values()].map(s => s.user?.color)).size === 2,
+    null, 'the two users to have different colours')
+  assert.notEqual(await colorOf(a), await colorOf(b))
   log(`room ${room}: both pages connected and synced; A is "${nameA}", B renamed itself "Beta Tester"`)
 
   // --- 2. concurrent edits ----------------------------------------------------------------------------------------
@@ -145,7 +151,8 @@ async function main () {
   await until(a, () => document.querySelector('#presence .peer.is-typing:not(.self)') === null, null,
     'the typing indicator of B to clear on page A')
   const cleared = Date.now() - lastKeystroke
-  assert.ok(cleared >= 2500, `B's typing indicator cleared ${cleared} ms after the last keystroke, expected ~3 s`)
+  // a lower bound only (a loaded machine can only make it later): not cleared right away, but after about 3 s
+  assert.ok(cleared >= 2000, `B's typing indicator cleared ${cleared} ms after the last keystroke, expected ~3 s`)
   log(`remote carets drawn on both pages; B's typing indicator cleared on A ${cleared} ms after the last keystroke`)
 
   // --- 4. offline edits merge -------------------------------------------------------------------------------------
@@ -195,6 +202,18 @@ async function main () {
     .join('')}</body>`)
   await sheet.screenshot({ path: combined, fullPage: true })
   await writeFile(path.join(artifactDir, 'converged.txt'), merged + '\n')
+
+  // --- 5. the room chooser ----------------------------------------------------------------------------------------
+  const other = `${room}-2`
+  await a.locator('#room-input').fill(other)
+  await a.locator('#room-form button[type=submit]').click()
+  await until(a, r => location.hash === `#${r}` && window.ysync.room === r &&
+    document.getElementById('room-name').textContent === r, other, `page A to switch to room ${other}`)
+  await waitOnlineAndSynced(a, `page A in room ${other}`)
+  await waitConverged([[a, 'page A']], '', 'empty new room\'s')
+  await waitPeers(a, 1, `page A (alone in ${other})`)
+  await waitPeers(b, 1, 'page B (A left its room)')
+  log(`room chooser: A moved to the empty room ${other}; B sees A gone`)
   console.log(`screenshot: ${combined}`)
   console.log(`screenshot: ${shotA}`)
   console.log(`screenshot: ${shotB}`)

@@ -234,7 +234,7 @@ public interface DocumentStorage extends AutoCloseable {
     }
     long upTo = lastSeq;
     return new LogTail(documentId, afterSeq, lastSeq, List.of(), stateAt(documentId, upTo).orElseThrow(
-        () -> new StorageException(documentId, documentId, "logAfter", "no state at " + upTo, null)));
+        () -> new StorageException("storage", documentId, "logAfter", "no state at " + upTo, null)));
   }
 
   /**

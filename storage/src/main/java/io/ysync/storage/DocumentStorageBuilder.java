@@ -32,10 +32,17 @@ public final class DocumentStorageBuilder {
   public static final long DEFAULT_DIRECTORY_CAPACITY = 100_000;
   /** Default largest accepted update. */
   public static final int DEFAULT_MAX_UPDATE_BYTES = 32 << 20;
-  /** Default capacity of the append queue (appenders block beyond it). */
-  public static final int DEFAULT_MAX_PENDING_APPENDS = 10_000;
-  /** Default most appends in one group commit. */
-  public static final int DEFAULT_MAX_BATCH_APPENDS = 1_000;
+  /**
+   * Default capacity of the append queue (appenders block beyond it): room for two full batches, one being synced
+   * while the next accumulates.
+   */
+  public static final int DEFAULT_MAX_PENDING_APPENDS = 32_768;
+  /**
+   * Default most appends in one group commit: in effect every append queued while the previous batch was synced.
+   * Throughput in {@link Durability#SYNC} is about batch size / fsync latency, so a small cap would bound it (with
+   * 1,000 and a 20 ms fsync: 50,000/s at most).
+   */
+  public static final int DEFAULT_MAX_BATCH_APPENDS = 16_384;
   /** Default WAL sync interval of {@link Durability#ASYNC}. */
   public static final Duration DEFAULT_ASYNC_SYNC_INTERVAL = Duration.ofMillis(10);
 
@@ -188,7 +195,7 @@ public final class DocumentStorageBuilder {
   }
 
   /**
-   * Sets the append queue capacity (default 10,000) and the most appends per group commit (default 1,000).
+   * Sets the append queue capacity (default 32,768) and the most appends per group commit (default 16,384).
    *
    * @return this builder
    * @throws IllegalArgumentException if not positive

@@ -187,8 +187,9 @@ public final class ServeCommand implements Callable<Integer> {
           + "(env YSYNC_DEMO_PAGE, default ${DEFAULT-VALUE}).")
   boolean demoPage;
 
+  // fallbackValue: with a true default, picocli would otherwise read --no-signaling as true
   @Option(names = "--signaling", negatable = true, defaultValue = "${env:YSYNC_SIGNALING:-true}",
-      description = "Serve y-webrtc signaling at /signaling (--no-signaling: off) "
+      fallbackValue = "true", description = "Serve y-webrtc signaling at /signaling (--no-signaling: off) "
           + "(env YSYNC_SIGNALING, default ${DEFAULT-VALUE}).")
   boolean signaling;
 
@@ -266,9 +267,21 @@ public final class ServeCommand implements Callable<Integer> {
           })
           .compactionThresholds(compactionEntries, compactionBytes)
           .blockCacheBytes(rocksdbCacheBytes).writeBufferBytes(rocksdbWriteBufferBytes)
-          .build());
+          .build(), storeSettings());
       default -> throw new IllegalArgumentException("--store must be rocksdb or memory, not " + store);
     };
+  }
+
+  /** The RocksDB store options, as the server prints them at start (next to its own configuration). */
+  java.util.Map<String, Object> storeSettings() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("durability", durability.toLowerCase(java.util.Locale.ROOT));
+    m.put("history", history.toLowerCase(java.util.Locale.ROOT));
+    m.put("compaction-entries", compactionEntries);
+    m.put("compaction-bytes", compactionBytes);
+    m.put("rocksdb-cache-bytes", rocksdbCacheBytes);
+    m.put("rocksdb-write-buffer-bytes", rocksdbWriteBufferBytes);
+    return m;
   }
 
   /** Builds the validated server configuration from the parsed options. */

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safety: every method may be called from any thread. The states live on the client's serial executor;
  * {@link #setLocalState} runs there (at once when called on it), {@link #states()} and {@link #localState()} read a
  * snapshot, and listeners are called on the executor.
+ *
+ * <p>Only changes of this client's own state are sent; y-websocket also sends remote changes back to the server,
+ * which ignores them (their clocks are not newer).
  *
  * <p>Design note: remote entries about this client's own id are never stored as its state. When a peer or server
  * claims this client's state is gone (or newer), the client re-announces its state with a higher clock, as
@@ -71,6 +75,7 @@ public final class ClientAwareness {
    * @param stateJson a JSON value (normally an object such as {@code {"user":{"name":"bot"}}}), or {@code null} to
    *     remove this client's state on every peer
    * @throws IllegalArgumentException when {@code stateJson} is not valid JSON or is the JSON literal {@code null}
+   * @throws IllegalStateException when the client is closed and its I/O thread stopped
    */
   public void setLocalState(@Nullable String stateJson) {
     if (stateJson != null) {
@@ -78,8 +83,12 @@ public final class ClientAwareness {
     }
     if (executor.inEventLoop()) {
       setLocalOnExecutor(stateJson);
-    } else {
+      return;
+    }
+    try {
       executor.execute(() -> setLocalOnExecutor(stateJson));
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("client closed", e);
     }
   }
 

@@ -94,7 +94,8 @@ final class ClientBootstrap {
       synchronized (ClientBootstrap.class) {
         ctx = tls;
         if (ctx == null) {
-          ctx = SslContextBuilder.forClient().build();
+          // verify the server certificate against the JDK trust store and its name against the host
+          ctx = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
           tls = ctx;
         }
       }

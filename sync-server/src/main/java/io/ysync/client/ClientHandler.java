@@ -33,6 +33,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /** A whole binary message arrived. */
     void message(ClientHandler handler, byte[] frame);
+
+    /** The connection closed; every decoder has flushed, so {@link #ending()} is final. */
+    void closed(ClientHandler handler);
   }
 
   /** Why a connection ended. */
@@ -111,6 +114,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    super.channelInactive(ctx);
+    events.closed(this);
   }
 
   @Override

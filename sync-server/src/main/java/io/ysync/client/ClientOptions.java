@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 record ClientOptions(URI serverUrl, String room, @Nullable Supplier<String> token, Map<String, String> params,
     Backoff backoff, Duration messageTimeout, Duration connectTimeout, int maxMessageBytes,
-    Predicate<ConnectionStatus.Disconnected> shouldReconnect) {
+    Predicate<ConnectionStatus.Disconnected> shouldReconnect, @Nullable Duration resyncInterval) {
 
   /** HTTP answers to the upgrade that retrying will not change. */
   private static final Set<Integer> FINAL_HTTP_STATUSES = Set.of(400, 401, 403, 404);

@@ -27,7 +27,9 @@ public sealed interface ConnectionStatus {
    * @param cause why the last connection ended (or {@link Cause#NOT_STARTED})
    * @param code the WebSocket close code for {@link Cause#SERVER_CLOSED} and {@link Cause#CLIENT_CLOSED}, the HTTP
    *     status for {@link Cause#HANDSHAKE_REJECTED}, {@code 1006} (abnormal closure) for network errors and timeouts,
-   *     {@code 1002}/{@code 1007} for protocol errors, 0 for {@link Cause#NOT_STARTED}
+   *     {@code 1002}/{@code 1007}/{@code 1009} for {@link Cause#PROTOCOL_ERROR} (undecodable message, update or state
+   *     vector the document rejects, message too big) and {@code 1011} when applying a message failed in this client
+   *     (e.g. a throwing document observer), 0 for {@link Cause#NOT_STARTED}
    * @param reason the close reason or error message; empty when there is none
    * @param reconnectIn the delay before the client reconnects by itself, or {@code null} when it will not
    */
@@ -58,7 +60,7 @@ public sealed interface ConnectionStatus {
     NETWORK_ERROR,
     /** Nothing arrived for the configured message timeout (y-websocket's {@code messageReconnectTimeout}). */
     MESSAGE_TIMEOUT,
-    /** The server sent a frame this client cannot decode or an update the document rejects. */
+    /** The server sent a frame this client cannot decode or an update the document rejects, or applying it failed. */
     PROTOCOL_ERROR
   }
 }

@@ -1,35 +1,21 @@
 package io.ysync.client;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.ysync.client.ConnectionStatus.Cause;
 import io.ysync.client.ConnectionStatus.Disconnected;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.Subscription;
 import io.ysync.crdt.Transaction;
-import io.ysync.crdt.Updates;
-import io.ysync.crdt.codec.DecodeException;
-import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
-import io.ysync.proto.YMessageCodec;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -66,10 +52,10 @@ import org.slf4j.LoggerFactory;
  * counts as dead and is replaced; the client pings a quiet server so that only a dead one stays silent.
  *
  * <p><b>Threading.</b> A {@code Doc} is single-threaded. Each client is pinned to one I/O thread, its serial
- * executor: it alone applies remote updates and sends local ones. After {@link #build()} the document must only be
- * used on that executor: through {@link #transact}, {@link #submit}, {@link #execute}, or from listeners (document
- * observers, status, synced and awareness listeners all run on it). Never block it (no {@code join()} of this
- * client's futures inside a listener). After {@link #close()} the client no longer touches the document and the
+ * executor: it alone applies remote updates and sends local ones. After {@link Builder#build()} the document must
+ * only be used on that executor: through {@link #transact}, {@link #submit}, {@link #execute}, or from listeners
+ * (document observers, status, synced and awareness listeners all run on it). Never block it (no {@code join()} of
+ * this client's futures inside a listener). After {@link #close()} the client no longer touches the document and the
  * caller may use it on a thread of its choice. All methods of this class are thread-safe.
  *
  * <p><b>Resources.</b> A client creates its own one-thread I/O group and stops it on {@link #close()}, unless it was
@@ -79,8 +65,6 @@ public final class YClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(YClient.class);
   /** How often awareness states are renewed and expired (y-protocols: outdated timeout / 10). */
   private static final long AWARENESS_TICK_MILLIS = 3_000;
-  /** How long a deliberate close waits for the close frame to be written. */
-  private static final long CLOSE_FLUSH_MILLIS = 1_000;
 
   private final ClientOptions options;
   private final Doc doc;
@@ -88,25 +72,10 @@ public final class YClient implements AutoCloseable {
   private final boolean ownsGroup;
   private final EventLoop loop;
   private final ClientAwareness awareness;
+  private final ClientSession session;
   private final Subscription docSubscription;
   private final AutoCloseable awarenessSubscription;
   private final ScheduledFuture<?> awarenessTick;
-  private final List<Consumer<ConnectionStatus>> statusListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Boolean>> syncedListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<String>> deniedListeners = new CopyOnWriteArrayList<>();
-  private final ClientHandler.Events events = new HandlerEvents();
-
-  // confined to the loop
-  private boolean shouldConnect;
-  private @Nullable Channel channel;
-  private @Nullable ClientHandler handler;
-  private int failures;
-  private @Nullable ScheduledFuture<?> reconnectTask;
-  private final List<CompletableFuture<Void>> syncWaiters = new ArrayList<>();
-
-  private volatile boolean synced;
-  private volatile boolean closed;
-  private volatile ConnectionStatus status = new Disconnected(Cause.NOT_STARTED, 0, "", null);
 
   YClient(ClientOptions options, Doc doc, @Nullable YClientGroup sharedGroup) {
     this.options = options;
@@ -115,14 +84,15 @@ public final class YClient implements AutoCloseable {
     this.group = sharedGroup != null ? sharedGroup : YClientGroup.create(1);
     this.loop = group.loops().next();
     this.awareness = new ClientAwareness(doc.clientID(), loop, System::currentTimeMillis);
+    this.session = new ClientSession(options, doc, loop, awareness, this);
     this.docSubscription = doc.onUpdate((update, origin, tx) -> {
       if (origin != this) {
-        sendIfOpen(new YMessage.SyncUpdate(update));
+        session.sendIfOpen(new YMessage.SyncUpdate(update));
       }
     });
     this.awarenessSubscription = awareness.onUpdateInternal(change -> {
       if (change.all().contains(awareness.clientId())) {
-        sendIfOpen(new YMessage.Awareness(awareness.encode(List.of(awareness.clientId()))));
+        session.sendIfOpen(new YMessage.Awareness(awareness.encode(List.of(awareness.clientId()))));
       }
     });
     this.awarenessTick = loop.scheduleAtFixedRate(awareness::tick, AWARENESS_TICK_MILLIS, AWARENESS_TICK_MILLIS,
@@ -150,14 +120,7 @@ public final class YClient implements AutoCloseable {
    */
   public void connect() {
     checkOpen();
-    runOnLoop(() -> {
-      shouldConnect = true;
-      if (channel == null) {
-        cancelReconnect();
-        failures = 0;
-        open();
-      }
-    });
+    runOnLoop(session::connect);
   }
 
   /**
@@ -168,7 +131,7 @@ public final class YClient implements AutoCloseable {
    */
   public CompletableFuture<Void> disconnect() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!runOnLoop(() -> disconnectOnLoop(done))) {
+    if (!runOnLoop(() -> session.disconnect(done))) {
       done.complete(null);
     }
     return done;
@@ -181,14 +144,14 @@ public final class YClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (session.isClosed()) {
       return;
     }
-    closed = true;
+    session.markClosed();
     CompletableFuture<Void> finished = new CompletableFuture<>();
     boolean scheduled = runOnLoop(() -> {
       CompletableFuture<Void> disconnected = new CompletableFuture<>();
-      disconnectOnLoop(disconnected);
+      session.disconnect(disconnected);
       disconnected.whenComplete((v, e) -> {
         awarenessTick.cancel(false);
         docSubscription.close();
@@ -202,7 +165,7 @@ public final class YClient implements AutoCloseable {
     });
     if (scheduled && !loop.inEventLoop()) {
       try {
-        finished.get(CLOSE_FLUSH_MILLIS * 3, TimeUnit.MILLISECONDS);
+        finished.get(ClientSession.CLOSE_FLUSH_MILLIS * 3, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (Exception e) {
@@ -237,22 +200,22 @@ public final class YClient implements AutoCloseable {
 
   /** The current connection status. */
   public ConnectionStatus status() {
-    return status;
+    return session.status();
   }
 
   /** Whether the WebSocket connection is open. */
   public boolean isConnected() {
-    return status instanceof ConnectionStatus.Connected;
+    return session.status() instanceof ConnectionStatus.Connected;
   }
 
   /** Whether the server's SyncStep2 was applied on the current connection (y-websocket's {@code synced}). */
   public boolean isSynced() {
-    return synced;
+    return session.isSynced();
   }
 
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
-    return closed;
+    return session.isClosed();
   }
 
   /**
@@ -264,16 +227,8 @@ public final class YClient implements AutoCloseable {
    */
   public CompletableFuture<Void> whenSynced() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    if (!runOnLoop(() -> {
-      if (synced) {
-        f.complete(null);
-      } else if (closed || (!shouldConnect && status instanceof Disconnected d && d.cause() != Cause.NOT_STARTED)) {
-        f.completeExceptionally(new ConnectionClosedException(closedStatus()));
-      } else {
-        syncWaiters.add(f);
-      }
-    })) {
-      f.completeExceptionally(new ConnectionClosedException(closedStatus()));
+    if (!runOnLoop(() -> session.whenSynced(f))) {
+      f.completeExceptionally(new ConnectionClosedException(session.closedStatus()));
     }
     return f;
   }
@@ -286,12 +241,12 @@ public final class YClient implements AutoCloseable {
    * {@link ConnectionStatus.Disconnected}.
    */
   public Subscription onStatus(Consumer<ConnectionStatus> listener) {
-    return register(statusListeners, listener);
+    return register(session.statusListeners, listener);
   }
 
   /** Registers a listener for changes of {@link #isSynced()} (y-websocket's {@code synced} event). */
   public Subscription onSynced(Consumer<Boolean> listener) {
-    return register(syncedListeners, listener);
+    return register(session.syncedListeners, listener);
   }
 
   /**
@@ -299,7 +254,7 @@ public final class YClient implements AutoCloseable {
    * a read-only client edits: the reason text is passed. The connection stays open; the edit stays local.
    */
   public Subscription onPermissionDenied(Consumer<String> listener) {
-    return register(deniedListeners, listener);
+    return register(session.deniedListeners, listener);
   }
 
   private static <T> Subscription register(List<Consumer<T>> list, Consumer<T> listener) {
@@ -316,14 +271,14 @@ public final class YClient implements AutoCloseable {
   }
 
   /**
-   * Runs a task on the client's serial executor.
+   * Queues a task on the client's serial executor (also when called on it: the task runs after the current one).
    *
    * @throws IllegalStateException when the client is closed
    */
   public void execute(Runnable task) {
     Objects.requireNonNull(task, "task");
     checkOpen();
-    if (!runOnLoop(task)) {
+    if (!enqueue(task)) {
       throw new IllegalStateException("client closed");
     }
   }
@@ -336,7 +291,7 @@ public final class YClient implements AutoCloseable {
   public <T> CompletableFuture<T> submit(Function<Doc, T> task) {
     Objects.requireNonNull(task, "task");
     CompletableFuture<T> result = new CompletableFuture<>();
-    if (closed || !runOnLoop(() -> {
+    if (session.isClosed() || !enqueue(() -> {
       try {
         result.complete(task.apply(doc));
       } catch (Throwable t) {
@@ -360,10 +315,10 @@ public final class YClient implements AutoCloseable {
     });
   }
 
-  // ---------------------------------------------------------------- on the loop
+  // ---------------------------------------------------------------- internals
 
   private void checkOpen() {
-    if (closed) {
+    if (session.isClosed()) {
       throw new IllegalStateException("client closed");
     }
   }
@@ -382,216 +337,20 @@ public final class YClient implements AutoCloseable {
     }
   }
 
-  private Disconnected closedStatus() {
-    return status instanceof Disconnected d ? d : new Disconnected(Cause.CLIENT_CLOSED, 1000, "", null);
-  }
-
-  private void open() {
-    if (!shouldConnect || channel != null || closed) {
-      return;
-    }
-    reconnectTask = null;
-    ClientHandler h = new ClientHandler(events, options.messageTimeout().toMillis());
-    ChannelFuture connecting;
+  /** Queues a user task on the loop (also when called on it: tasks never run inside a caller's listener). */
+  private boolean enqueue(Runnable task) {
     try {
-      connecting = ClientBootstrap.connect(loop, options.connectionUri(), options.connectTimeout().toMillis(),
-          options.maxMessageBytes(), options.messageTimeout().toMillis(), h);
-    } catch (Exception e) {
-      // a failing token supplier or TLS setup: reported like a failed attempt, retried with backoff
-      h.end(Cause.NETWORK_ERROR, 1006, e.getClass().getSimpleName() + ": " + e.getMessage());
-      channel = null;
-      connectionEnded(h);
-      return;
-    }
-    Channel ch = connecting.channel();
-    channel = ch;
-    handler = h;
-    setStatus(new ConnectionStatus.Connecting(failures));
-    connecting.addListener(f -> {
-      if (!f.isSuccess()) {
-        Throwable c = f.cause();
-        h.end(Cause.NETWORK_ERROR, 1006, c == null ? "connect failed" : c.getClass().getSimpleName() + ": "
-            + c.getMessage());
-        ch.close();
-      }
-    });
-    ch.closeFuture().addListener(f -> {
-      if (channel == ch) {
-        channel = null;
-        handler = null;
-        connectionEnded(h);
-      }
-    });
-  }
-
-  private void connectionEnded(ClientHandler h) {
-    if (h.isOpen()) {
-      awareness.removeRemoteStates(this);
-    }
-    setSynced(false);
-    failures++;
-    ClientHandler.Ending e = h.ending();
-    Disconnected ended = new Disconnected(e.cause(), e.code(), e.reason(), null);
-    Duration delay = null;
-    if (shouldConnect && !closed && options.shouldReconnect().test(ended)) {
-      delay = options.backoff().delay(failures, ThreadLocalRandom.current().nextDouble());
-      reconnectTask = loop.schedule(this::open, delay.toNanos(), TimeUnit.NANOSECONDS);
-    } else if (shouldConnect) {
-      shouldConnect = false;
-      LOG.warn("room {}: not reconnecting after {} {} {}", options.room(), e.cause(), e.code(), e.reason());
-      failSyncWaiters(ended);
-    }
-    setStatus(delay == null ? ended : new Disconnected(e.cause(), e.code(), e.reason(), delay));
-  }
-
-  private void disconnectOnLoop(CompletableFuture<Void> done) {
-    shouldConnect = false;
-    cancelReconnect();
-    Disconnected byClient = new Disconnected(Cause.CLIENT_CLOSED, 1000, "", null);
-    failSyncWaiters(byClient);
-    Channel ch = channel;
-    ClientHandler h = handler;
-    if (ch == null || h == null) {
-      if (status instanceof Disconnected d && d.willReconnect()) {
-        setStatus(byClient);
-      }
-      done.complete(null);
-      return;
-    }
-    h.end(Cause.CLIENT_CLOSED, 1000, "");
-    ch.closeFuture().addListener(f -> done.complete(null));
-    if (h.isOpen()) {
-      byte[] removal = awareness.encodeLocalRemoval();
-      if (removal != null) {
-        send(ch, new YMessage.Awareness(removal));
-      }
-      ch.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
-      loop.schedule(() -> ch.close(), CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
-    } else {
-      ch.close();
-    }
-  }
-
-  private void cancelReconnect() {
-    ScheduledFuture<?> task = reconnectTask;
-    if (task != null) {
-      task.cancel(false);
-      reconnectTask = null;
-    }
-  }
-
-  private void onOpened(ClientHandler h) {
-    if (h != handler || channel == null) {
-      return;
-    }
-    Channel ch = channel;
-    setStatus(new ConnectionStatus.Connected());
-    // always send sync step 1 when connected, then the local awareness state (y-websocket.js websocket.onopen)
-    send(ch, new YMessage.SyncStep1(Updates.encodeStateVector(doc)));
-    awareness.renew();
-  }
-
-  private void onMessage(ClientHandler h, byte[] frame) {
-    Channel ch = channel;
-    if (h != handler || ch == null) {
-      return;
-    }
-    YMessage message;
-    try {
-      message = YMessageCodec.decode(frame);
-    } catch (ProtocolException e) {
-      protocolError(ch, h, 1002, e.getMessage());
-      return;
-    }
-    try {
-      switch (message) {
-        case YMessage.SyncStep1 s -> send(ch, new YMessage.SyncStep2(Updates.encodeStateAsUpdate(doc,
-            s.stateVector())));
-        case YMessage.SyncStep2 s -> {
-          Updates.applyUpdate(doc, s.update(), this);
-          setSynced(true);
-        }
-        case YMessage.SyncUpdate u -> Updates.applyUpdate(doc, u.update(), this);
-        case YMessage.Awareness a -> awareness.applyRemote(a.update(), this);
-        case YMessage.QueryAwareness q -> send(ch, new YMessage.Awareness(awareness.encodeAll()));
-        case YMessage.PermissionDenied p -> {
-          LOG.warn("room {}: permission denied: {}", options.room(), p.reason());
-          emit(deniedListeners, p.reason());
-        }
-      }
-    } catch (DecodeException | ProtocolException e) {
-      protocolError(ch, h, 1007, e.getMessage());
-    }
-  }
-
-  private void protocolError(Channel ch, ClientHandler h, int code, String reason) {
-    LOG.warn("room {}: closing after a bad message from the server: {}", options.room(), reason);
-    h.end(Cause.PROTOCOL_ERROR, code, reason);
-    ch.writeAndFlush(new CloseWebSocketFrame(code, "bad message")).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private void sendIfOpen(YMessage message) {
-    Channel ch = channel;
-    ClientHandler h = handler;
-    if (ch != null && h != null && h.isOpen()) {
-      send(ch, message);
-    }
-  }
-
-  private static void send(Channel ch, YMessage message) {
-    ch.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(YMessageCodec.encode(message))));
-  }
-
-  private void setSynced(boolean value) {
-    if (synced == value) {
-      return;
-    }
-    synced = value;
-    if (value) {
-      failures = 0; // a connection that synced did useful work: reset the backoff
-      List<CompletableFuture<Void>> waiters = new ArrayList<>(syncWaiters);
-      syncWaiters.clear();
-      waiters.forEach(w -> w.complete(null));
-    }
-    emit(syncedListeners, value);
-  }
-
-  private void failSyncWaiters(Disconnected why) {
-    List<CompletableFuture<Void>> waiters = new ArrayList<>(syncWaiters);
-    syncWaiters.clear();
-    waiters.forEach(w -> w.completeExceptionally(new ConnectionClosedException(why)));
-  }
-
-  private void setStatus(ConnectionStatus next) {
-    status = next;
-    emit(statusListeners, next);
-  }
-
-  private <T> void emit(List<Consumer<T>> listeners, T value) {
-    for (Consumer<T> l : listeners) {
-      try {
-        l.accept(value);
-      } catch (RuntimeException e) {
-        LOG.warn("room {}: listener failed", options.room(), e);
-      }
-    }
-  }
-
-  private final class HandlerEvents implements ClientHandler.Events {
-    @Override
-    public void opened(ClientHandler h) {
-      onOpened(h);
-    }
-
-    @Override
-    public void message(ClientHandler h, byte[] frame) {
-      onMessage(h, frame);
+      loop.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
     }
   }
 
   @Override
   public String toString() {
-    return "YClient[" + options.displayUri() + ", " + status + (synced ? ", synced" : "") + "]";
+    return "YClient[" + options.displayUri() + ", " + session.status() + (session.isSynced() ? ", synced" : "")
+        + "]";
   }
 
   /**
@@ -610,6 +369,7 @@ public final class YClient implements AutoCloseable {
     private int maxMessageBytes = 64 << 20;
     private Predicate<Disconnected> shouldReconnect = ClientOptions::defaultShouldReconnect;
     private @Nullable YClientGroup group;
+    private @Nullable Duration resyncInterval;
 
     private Builder(URI serverUrl, String room) {
       this.serverUrl = ClientOptions.normalizeServerUrl(Objects.requireNonNull(serverUrl, "serverUrl"));
@@ -705,6 +465,20 @@ public final class YClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends SyncStep1 again at this interval while connected, so that anything lost in between is repaired by the
+     * server's SyncStep2 (y-websocket's {@code resyncInterval}; default: off).
+     *
+     * @throws IllegalArgumentException when shorter than 10 ms
+     */
+    public Builder resyncInterval(Duration interval) {
+      if (interval.toMillis() < 10) {
+        throw new IllegalArgumentException("resync interval must be at least 10 ms, got " + interval);
+      }
+      this.resyncInterval = interval;
+      return this;
+    }
+
     /** Shares the I/O threads of a group (which the caller closes after the clients) instead of owning one. */
     public Builder group(YClientGroup group) {
       if (Objects.requireNonNull(group, "group").isClosed()) {
@@ -717,7 +491,7 @@ public final class YClient implements AutoCloseable {
     /** Makes the client, not yet connected: call {@link YClient#connect()}. */
     public YClient build() {
       ClientOptions options = new ClientOptions(serverUrl, room, token, Map.copyOf(params), backoff, messageTimeout,
-          connectTimeout, maxMessageBytes, shouldReconnect);
+          connectTimeout, maxMessageBytes, shouldReconnect, resyncInterval);
       return new YClient(options, doc != null ? doc : new Doc(), group);
     }
   }

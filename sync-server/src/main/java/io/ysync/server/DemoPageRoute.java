@@ -40,8 +40,8 @@ final class DemoPageRoute implements HttpRoute {
       The ysync demo page is not part of this build.
 
       ysync.jar was built without Node.js or without the npm packages (node_modules), so web/build.mjs could not
-      bundle the page. Install Node.js 20+, run `npm ci` in the repository root and rebuild (./ysync rebuilds the
-      jar by itself when sources change; or: mvn -DskipTests -pl sync-server -am package).
+      bundle the page. Install Node.js 20+ and run ./ysync again: it installs the packages (npm ci) and rebuilds the
+      jar. By hand: npm ci in the repository root, then mvn -DskipTests -pl sync-server -am package.
 
       The sync server itself works: connect y-websocket clients to ws://<host>:<port>/<room>.
       """;

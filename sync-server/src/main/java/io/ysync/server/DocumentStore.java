@@ -1,6 +1,7 @@
 package io.ysync.server;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -87,6 +88,15 @@ public interface DocumentStore extends AutoCloseable {
   default CompletionStage<LogRange> readLog(String document, long afterSequence) {
     return java.util.concurrent.CompletableFuture.failedFuture(
         new UnsupportedOperationException(getClass().getSimpleName() + " cannot replay its log"));
+  }
+
+  /**
+   * The store's settings as printed at start, next to the server configuration; the default names the class.
+   *
+   * @return setting name to value, in print order
+   */
+  default Map<String, Object> describe() {
+    return Map.of("store", getClass().getSimpleName());
   }
 
   @Override

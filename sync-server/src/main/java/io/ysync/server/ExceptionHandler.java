@@ -83,7 +83,9 @@ final class ExceptionHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (Boolean.TRUE.equals(channel.attr(ServerContext.WEBSOCKET).get())) {
+    YjsConnectionHandler yjs = ctx.pipeline().get(YjsConnectionHandler.class);
+    if ((yjs != null && yjs.upgraded()) || Boolean.TRUE.equals(channel.attr(ServerContext.WEBSOCKET).get())) {
+      String room = yjs != null ? yjs.roomName() : channel.attr(ServerContext.ROOM).get();
       int code = closeCode(cause);
       Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
       String reason = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
@@ -92,17 +94,17 @@ final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         metrics.protocolErrors.increment();
       }
       if (code == CloseCodes.INTERNAL_ERROR) {
-        LOG.error("event=close conn={} room={} code={}", channel.id().asShortText(),
-            channel.attr(ServerContext.ROOM).get(), code, t);
+        LOG.error("event=close conn={} room={} code={}", channel.id().asShortText(), room, code, t);
       } else {
-        LOG.info("event=close conn={} room={} code={} reason=\"{}\"", channel.id().asShortText(),
-            channel.attr(ServerContext.ROOM).get(), code, reason);
+        LOG.info("event=close conn={} room={} code={} reason=\"{}\"", channel.id().asShortText(), room, code,
+            reason);
       }
       if (!channel.isActive()) {
         return;
       }
-      // the peer answers with its close frame and WS_PROTOCOL then closes the socket (closing at once could reset
-      // the connection before the peer read our frame); a peer that does not answer is cut off
+      // the peer answers with its close frame and the connection's handler (YJS, else WS_PROTOCOL) then closes the
+      // socket (closing at once could reset the connection before the peer read our frame); a peer that does not
+      // answer is cut off
       ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
       ctx.executor().schedule(() -> { ctx.close(); }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
       return;

@@ -163,9 +163,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       respond(ctx, req, HttpResponseStatus.FORBIDDEN, "token does not grant access to this document\n", false);
       return;
     }
-    var channel = ctx.channel();
-    channel.attr(ServerContext.ROOM).set(room);
-    channel.attr(ServerContext.PRINCIPAL).set(principal);
+    // room and principal live in the YJS handler (no channel attributes: an idle connection stays small)
     // YJS joins fragmented messages and drives pings and the idle timeout on the event loop's LivenessWheel: no
     // aggregator and no timer per connection
     ctx.pipeline().addAfter(PipelineNames.WS_PROTOCOL, PipelineNames.YJS,

@@ -4,6 +4,7 @@ import io.ysync.crdt.Updates;
 import io.ysync.crdt.codec.DecodeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +32,11 @@ public final class InMemoryDocumentStore implements DocumentStore {
     synchronized (log) {
       return CompletableFuture.completedFuture(List.copyOf(log));
     }
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    return Map.of("store", "memory (documents are lost on exit)");
   }
 
   @Override

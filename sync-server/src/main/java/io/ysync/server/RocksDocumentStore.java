@@ -3,7 +3,10 @@ package io.ysync.server;
 import io.ysync.storage.DocumentStorage;
 import io.ysync.storage.DocumentSummary;
 import io.ysync.storage.StoredDocument;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +42,7 @@ public final class RocksDocumentStore implements DocumentStore {
   public static final String ORIGIN = "server";
 
   private final DocumentStorage storage;
+  private final Map<String, Object> settings;
   private final ExecutorService loader;
   private final ConcurrentHashMap<String, CompletableFuture<Long>> lastAppend = new ConcurrentHashMap<>();
 
@@ -48,6 +52,20 @@ public final class RocksDocumentStore implements DocumentStore {
    * @param storage the storage
    */
   public RocksDocumentStore(DocumentStorage storage) {
+    this(storage, Map.of());
+  }
+
+  /**
+   * Wraps an open storage and remembers the settings it was opened with, for {@link #describe()}; the store takes
+   * ownership of the storage.
+   *
+   * @param storage the storage
+   * @param settings the storage settings (name to value, in print order), printed at start
+   */
+  public RocksDocumentStore(DocumentStorage storage, Map<String, Object> settings) {
+    this.settings = new LinkedHashMap<>();
+    this.settings.put("store", "rocksdb");
+    this.settings.putAll(settings);
     this.storage = Objects.requireNonNull(storage, "storage");
     this.loader = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "ysync-store-loader");
@@ -73,6 +91,11 @@ public final class RocksDocumentStore implements DocumentStore {
           doc.tail().size(), doc.lastSeq());
       return doc.updates();
     }, loader);
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    return Collections.unmodifiableMap(settings);
   }
 
   @Override

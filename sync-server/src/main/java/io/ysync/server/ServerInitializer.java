@@ -13,7 +13,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * {@value PipelineNames#CONNECTION_LIMIT} -> {@value PipelineNames#HTTP_CODEC} ->
  * {@value PipelineNames#HTTP_AGGREGATOR} -> {@value PipelineNames#HTTP_HANDLER} -> {@value PipelineNames#WS_PROTOCOL}
  * -> {@value PipelineNames#EXCEPTION}. An authenticated upgrade replaces the HTTP handlers by
- * {@value PipelineNames#YJS} (which also joins fragmented messages).
+ * {@value PipelineNames#YJS}, and once the handshake completed YJS replaces {@value PipelineNames#WS_PROTOCOL} too
+ * (it joins fragmented messages and answers pings and close frames itself).
  *
  * <p>Footprint: the connection-limit and exception handlers are shared by every channel, the connection-limit
  * handler is left out when there is no limit, the HTTP handlers leave the pipeline at the upgrade, and the

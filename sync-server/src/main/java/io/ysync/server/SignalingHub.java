@@ -14,7 +14,12 @@ final class SignalingHub implements AutoCloseable {
   private final ConcurrentHashMap<String, Set<SignalingHandler>> topics = new ConcurrentHashMap<>();
 
   void subscribe(String topic, SignalingHandler connection) {
-    topics.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(connection);
+    // add inside compute: a concurrent unsubscribe must not drop the set this connection is being added to
+    topics.compute(topic, (t, set) -> {
+      Set<SignalingHandler> s = set != null ? set : ConcurrentHashMap.newKeySet();
+      s.add(connection);
+      return s;
+    });
   }
 
   void unsubscribe(String topic, SignalingHandler connection) {

@@ -13,7 +13,12 @@ final class SseHub implements DocumentListener, AutoCloseable {
   private final ConcurrentHashMap<String, Set<SseStream>> streams = new ConcurrentHashMap<>();
 
   void add(SseStream stream) {
-    streams.computeIfAbsent(stream.document(), d -> ConcurrentHashMap.newKeySet()).add(stream);
+    // add inside compute: a concurrent remove() must not drop the set this stream is being added to
+    streams.compute(stream.document(), (d, set) -> {
+      Set<SseStream> s = set != null ? set : ConcurrentHashMap.newKeySet();
+      s.add(stream);
+      return s;
+    });
   }
 
   void remove(SseStream stream) {

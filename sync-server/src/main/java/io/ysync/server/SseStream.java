@@ -54,12 +54,15 @@ final class SseStream extends ChannelInboundHandlerAdapter {
   private final Principal principal;
   private final long resumeAfter;
 
+  /** A live update that arrived during the replay. */
+  private record Live(long sequence, String base64Update) {}
+
   private ChannelHandlerContext ctx;
   private boolean started;
   private boolean ended;
   private boolean replaying;
   private long lastSent = -1;
-  private final ArrayDeque<Object[]> buffered = new ArrayDeque<>();
+  private final ArrayDeque<Live> buffered = new ArrayDeque<>();
   private ScheduledFuture<?> heartbeat;
   private ScheduledFuture<?> expiry;
   private ScheduledFuture<?> slowConsumer;
@@ -127,7 +130,7 @@ final class SseStream extends ChannelInboundHandlerAdapter {
         end("too many updates while replaying");
         return;
       }
-      buffered.add(new Object[] {sequence, data});
+      buffered.add(new Live(sequence, data));
       return;
     }
     var out = ctx.channel().unsafe().outboundBuffer();
@@ -156,6 +159,8 @@ final class SseStream extends ChannelInboundHandlerAdapter {
         for (LogRange.Entry entry : e.entries()) {
           writeUpdate(entry.sequence(), Base64.getEncoder().encodeToString(entry.update()));
         }
+        // the client has everything up to lastSequence now, even if the replay had nothing to send
+        lastSent = Math.max(lastSent, Math.max(resumeAfter, e.lastSequence()));
       }
       case LogRange.Snapshot s -> {
         // the log no longer holds what the client missed: the full state replaces it
@@ -166,9 +171,9 @@ final class SseStream extends ChannelInboundHandlerAdapter {
       }
     }
     replaying = false;
-    Object[] b;
+    Live b;
     while ((b = buffered.poll()) != null) {
-      writeUpdate((Long) b[0], (String) b[1]);
+      writeUpdate(b.sequence(), b.base64Update());
     }
     ctx.flush();
   }

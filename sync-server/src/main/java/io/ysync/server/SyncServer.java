@@ -128,6 +128,9 @@ public final class SyncServer implements AutoCloseable {
     for (Map.Entry<String, Object> e : config.describe().entrySet()) {
       sb.append("\n  ").append(e.getKey()).append(" = ").append(e.getValue());
     }
+    for (Map.Entry<String, Object> e : store.describe().entrySet()) {
+      sb.append("\n  ").append(e.getKey()).append(" = ").append(e.getValue());
+    }
     LOG.info(sb.toString());
     if (config.authMode() == AuthMode.OFF) {
       LOG.warn("event=dev_mode authentication is OFF: every client may read and write every document{}",

@@ -1,18 +1,22 @@
 package io.ysync.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
@@ -36,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements LivenessWheel.Member {
   private static final Logger LOG = LoggerFactory.getLogger(YjsConnectionHandler.class);
+  /** Where Netty's WebSocketServerProtocolHandler keeps the handshaker (only needed by that handler). */
+  private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
+      AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
   private final ServerContext server;
   /** The room's name; the room's own instance once joined (one string per room, not per connection). */
@@ -86,13 +93,20 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
 
   private void start(ChannelHandlerContext ctx) {
     var channel = ctx.channel();
-    channel.attr(ServerContext.WEBSOCKET).set(Boolean.TRUE);
+    // after the handshake this handler also answers pings and close frames: Netty's protocol handler and the
+    // handshaker it keeps (a channel attribute) leave the pipeline, so an idle connection stays small
+    if (ctx.pipeline().get(PipelineNames.WS_PROTOCOL) != null) {
+      ctx.pipeline().remove(PipelineNames.WS_PROTOCOL);
+      channel.attr(HANDSHAKER).getAndRemove();
+    }
     connection = new Connection(channel, principal.readOnly(),
         8L * server.config().writeBufferHighWaterMark());
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
-    LOG.info("event=connect conn={} room={} remote={} subject={} mode={}", connection.id(), roomName,
-        channel.remoteAddress(), principal.subject(), principal.readOnly() ? "read-only" : "rw");
+    if (LOG.isInfoEnabled()) { // the id is cached by the channel once asked for: only when logged
+      LOG.info("event=connect conn={} room={} remote={} subject={} mode={}", connection.id(), roomName,
+          channel.remoteAddress(), principal.subject(), principal.readOnly() ? "read-only" : "rw");
+    }
     this.ctx = ctx;
     ServerConfig config = server.config();
     wheel = LivenessWheel.of(ctx.executor(), config.pingInterval(), config.idleTimeout());
@@ -114,7 +128,6 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
       }
       room = r;
       roomName = r.name();
-      channel.attr(ServerContext.ROOM).set(roomName);
       if (inactive) {
         server.registry().release(r);
         return;
@@ -148,6 +161,16 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
       nextPingTick = tick + wheel.ticks(config.pingInterval());
       ping();
     }
+  }
+
+  /** Whether the WebSocket handshake completed (failures are then answered with close frames). */
+  boolean upgraded() {
+    return connection != null;
+  }
+
+  /** The room name, for the exception handler's log lines. */
+  String roomName() {
+    return roomName;
   }
 
   @Override
@@ -206,6 +229,15 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
         }
       } else if (frame instanceof PongWebSocketFrame) {
         pongReceived = true;
+      } else if (frame instanceof PingWebSocketFrame) {
+        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+      } else if (frame instanceof CloseWebSocketFrame) {
+        if (ctx.channel().attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) == null) {
+          // the peer closes: answer with its own close frame, then close the socket (RFC 6455 5.5.1)
+          ctx.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+          ctx.close(); // the peer answered our close frame
+        }
       } else if (frame instanceof TextWebSocketFrame) {
         throw new CloseConnectionException(CloseCodes.UNSUPPORTED_DATA, "text frames are not supported");
       }
@@ -329,7 +361,9 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
     }
     if (connection != null) {
       server.metrics().connections.decrementAndGet();
-      LOG.info("event=disconnect conn={} room={}", connection.id(), roomName);
+      if (LOG.isInfoEnabled()) {
+        LOG.info("event=disconnect conn={} room={}", connection.id(), roomName);
+      }
       Room r = room;
       if (r != null) {
         Connection c = connection;

@@ -111,6 +111,20 @@ class YClientInteropTest {
         await("JS state on the Java side", () -> java.awareness().states().getOrDefault(jsId, "").contains("js-user"));
         JsonNode jsState = JsPeer.JSON.readTree(java.awareness().states().get(jsId));
         assertEquals("js-user", jsState.path("user").path("name").asText());
+
+        // a second JS client comes and goes: 'change' events report it added, then removed
+        List<io.ysync.proto.AwarenessChange> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.awareness().onChange(changes::add);
+        long leaverId;
+        try (JsPeer leaver = JsPeer.start(server.url(), room, null)) {
+          leaverId = Long.parseLong(leaver.snapshot().get("clientId").asText());
+          await("the second JS client on the Java side", () -> java.awareness().states().containsKey(leaverId));
+        }
+        await("the second JS client removed", () -> !java.awareness().states().containsKey(leaverId));
+        assertTrue(changes.stream().anyMatch(c -> c.added().contains(leaverId) && c.origin() == java),
+            changes.toString());
+        assertTrue(changes.stream().anyMatch(c -> c.removed().contains(leaverId)), changes.toString());
+        assertTrue(java.awareness().states().containsKey(jsId), "the first JS client stays");
       } finally {
         java.close();
       }
@@ -153,6 +167,48 @@ class YClientInteropTest {
       assertEquals("offline", json.get("map").get("java").asText());
       assertTrue(json.get("array").toString().contains("java-offline"), json.toString());
       assertInstanceOf(ConnectionStatus.Connected.class, java.status());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ysync", "node"})
+  void disconnectThenConnect_editsMadeMeanwhileOnBothSidesMerge(String kind) throws Exception {
+    String room = room("offline");
+    try (TestServer server = server(kind);
+        YClient java = YClient.builder(server.url(), room).backoff(FAST).build();
+        JsPeer js = JsPeer.start(server.url(), room, null)) {
+      java.connect();
+      java.whenSynced().get(20, TimeUnit.SECONDS);
+      await("JS peer synced", js::hasSynced);
+      js.edit(20, 7);
+      awaitConverged(java, js);
+
+      java.disconnect().get(10, TimeUnit.SECONDS);
+      assertEquals(ConnectionStatus.Cause.CLIENT_CLOSED,
+          assertInstanceOf(ConnectionStatus.Disconnected.class, java.status()).cause());
+      Random random = new Random(7);
+      java.transact(tx -> randomEdits(tx.doc(), random, 40)).get(10, TimeUnit.SECONDS);
+      js.edit(40, 8);
+      Thread.sleep(200);
+      assertFalse(snapshot(java).equals(js.snapshot().get("json")), "diverged while disconnected");
+
+      java.connect();
+      java.whenSynced().get(20, TimeUnit.SECONDS);
+      awaitConverged(java, js);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ysync", "node"})
+  void quietRoom_shortMessageTimeout_pongsKeepTheConnection(String kind) throws Exception {
+    try (TestServer server = server(kind);
+        YClient java = YClient.builder(server.url(), room("quiet")).messageTimeout(Duration.ofMillis(1200)).build()) {
+      List<ConnectionStatus> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.onStatus(seen::add);
+      java.connect();
+      java.whenSynced().get(20, TimeUnit.SECONDS);
+      Thread.sleep(3_600); // three message timeouts without any document or awareness traffic
+      assertEquals(List.of(new ConnectionStatus.Connecting(0), new ConnectionStatus.Connected()), seen);
     }
   }
 
@@ -227,6 +283,16 @@ class YClientInteropTest {
   }
 
   static void await(java.util.function.Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
+    long t0 = System.nanoTime();
+    try {
+      awaitInner(what, condition);
+    } finally {
+      System.err.println("TIMING " + what.get() + " " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+  }
+
+  static void awaitInner(java.util.function.Supplier<String> what, BooleanSupplier condition)
+      throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {

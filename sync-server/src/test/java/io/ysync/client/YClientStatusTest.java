@@ -40,7 +40,8 @@ class YClientStatusTest {
       client.onStatus(seen::add);
       CompletableFuture<Void> synced = client.whenSynced();
       client.connect();
-      YClientInteropTest.await("three attempts", () -> seen.stream().filter(s -> s instanceof Disconnected).count() >= 3);
+      YClientInteropTest.await("three attempts",
+          () -> seen.stream().filter(s -> s instanceof Disconnected).count() >= 3);
       assertEquals(new ConnectionStatus.Connecting(0), seen.get(0));
       Disconnected first = assertInstanceOf(Disconnected.class, seen.get(1));
       assertEquals(Cause.NETWORK_ERROR, first.cause());
@@ -76,6 +77,18 @@ class YClientStatusTest {
       // the client sent SyncStep1 (binary, opcode 2) and then pinged (opcode 9) the silent server
       assertEquals(2, server.opcodes.get(0));
       assertTrue(server.opcodes.contains(9), "pings: " + server.opcodes);
+    }
+  }
+
+  @Test
+  void resyncInterval_resendsSyncStep1WhileConnected() throws Exception {
+    try (FakeWsServer server = new FakeWsServer(FakeWsServer.Behaviour.silent());
+        YClient client = YClient.builder(URI.create("ws://127.0.0.1:" + server.port()), "room")
+            .resyncInterval(Duration.ofMillis(50)).build()) {
+      client.connect();
+      YClientInteropTest.await("three SyncStep1 frames",
+          () -> server.opcodes.stream().filter(op -> op == 2).count() >= 3);
+      assertEquals(1, server.connections.get());
     }
   }
 
@@ -146,7 +159,7 @@ class YClientStatusTest {
   void connectionUri_appendsRoomParamsAndToken() {
     ClientOptions o = new ClientOptions(ClientOptions.normalizeServerUrl(URI.create("http://h:1/prefix//")),
         "a room/x", () -> "t+k", java.util.Map.of("p", "1"), Backoff.DEFAULT, Duration.ofSeconds(30),
-        Duration.ofSeconds(10), 1 << 20, ClientOptions::defaultShouldReconnect);
+        Duration.ofSeconds(10), 1 << 20, ClientOptions::defaultShouldReconnect, null);
     assertEquals(URI.create("ws://h:1/prefix/a%20room/x?p=1&token=t%2Bk"), o.connectionUri());
     assertEquals("ws://h:1/prefix/a%20room/x", o.displayUri());
   }

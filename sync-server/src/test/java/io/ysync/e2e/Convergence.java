@@ -76,7 +76,7 @@ final class Convergence {
   }
 
   /**
-   * Asserts that the replicas converged. The server's replica is the first; {@code javaClients} names the replicas
+   * Asserts that the replicas converged. The servers come first (the first is the reference); {@code javaClients} names the replicas
    * whose JSON was rendered by io.ysync.crdt.
    */
   static Verdict check(NodeDriver yjs, List<ReplicaState> replicas, List<String> javaClients) {
@@ -90,20 +90,20 @@ final class Convergence {
       ReplicaState j = javaView(r.name(), r.state());
       rawEqual &= Arrays.equals(server.state(), r.state());
       byte[] sv = r == server ? serverYjs.stateVector() : r.stateVector();
-      expect(failures, "state vector of " + r.name() + " vs server", serverYjs.stateVector(), sv);
+      expect(failures, "state vector of " + r.name() + " vs " + server.name(), serverYjs.stateVector(), sv);
       expect(failures, "state vector yjs computes from " + r.name() + "'s state", sv, y.stateVector());
       expect(failures, "state vector io.ysync.crdt computes from " + r.name() + "'s state", sv, j.stateVector());
-      expect(failures, "JSON (yjs) of " + r.name() + " vs server", serverYjs.json(), y.json());
-      expect(failures, "JSON (io.ysync.crdt) of " + r.name() + " vs server", serverJava.json(), j.json());
+      expect(failures, "JSON (yjs) of " + r.name() + " vs " + server.name(), serverYjs.json(), y.json());
+      expect(failures, "JSON (io.ysync.crdt) of " + r.name() + " vs " + server.name(), serverJava.json(), j.json());
       if (r != server) {
         String own = javaClients.contains(r.name()) ? serverJava.json() : serverYjs.json();
-        expect(failures, "live JSON of " + r.name() + " vs server", own, r.json());
+        expect(failures, "live JSON of " + r.name() + " vs " + server.name(), own, r.json());
       }
-      expect(failures, "normalized state (yjs) of " + r.name() + " vs server", serverYjs.state(), y.state());
-      expect(failures, "normalized state (io.ysync.crdt) of " + r.name() + " vs server", serverJava.state(),
+      expect(failures, "normalized state (yjs) of " + r.name() + " vs " + server.name(), serverYjs.state(), y.state());
+      expect(failures, "normalized state (io.ysync.crdt) of " + r.name() + " vs " + server.name(), serverJava.state(),
           j.state());
     }
-    expect(failures, "normalized server state: yjs vs io.ysync.crdt", serverYjs.state(), serverJava.state());
+    expect(failures, "normalized state of " + server.name() + ": yjs vs io.ysync.crdt", serverYjs.state(), serverJava.state());
     if (!failures.isEmpty()) {
       StringBuilder sb = new StringBuilder("replicas did not converge:\n");
       failures.forEach(f -> sb.append("  ").append(f).append('\n'));

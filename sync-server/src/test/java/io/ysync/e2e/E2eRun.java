@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  */
 final class E2eRun {
   /** Time allowed for healing: every client synced, then every replica equal. */
-  static final int CONVERGE_SECONDS = 30;
+  static final int CONVERGE_SECONDS = 60;
 
   private final Harness harness;
   private final Schedule schedule;
@@ -41,34 +41,40 @@ final class E2eRun {
     offline = new boolean[n];
     partitioned = new boolean[n];
     try {
-      harness.server().start();
+      for (ServerProcess server : harness.servers()) {
+        server.start();
+      }
       for (int i = 0; i < n; i++) {
-        DelayProxy proxy = new DelayProxy(harness.server().port());
+        DelayProxy proxy = new DelayProxy(serverOf(i).port());
         proxies.add(proxy);
         String url = "ws://127.0.0.1:" + proxy.port();
+        String name = schedule.names().get(i);
         clients.add(switch (schedule.clients().get(i)) {
-          case JS -> new JsClient(harness.node(), "js" + (i + 1), url, room, i + 1);
+          case JS -> new JsClient(harness.node(), name, url, room, i + 1);
           case JAVA -> {
-            javaClients.add("java" + (i + 1));
-            yield harness.javaClient("java" + (i + 1), url, room, i + 1);
+            javaClients.add(name);
+            yield harness.javaClient(name, url, room, i + 1);
           }
         });
       }
       log.add("room " + room + "; clients " + String.join(", ", clients.stream().map(E2eClient::name).toList())
-          + " (Yjs client ids 1.." + n + ") connect");
+          + " (Yjs client ids 1.." + n + ") connect" + (harness.servers().size() == 1 ? "" : " to "
+          + String.join(", ", java.util.stream.IntStream.range(0, n).mapToObj(i -> serverOf(i).name()).toList())));
       for (Step step : schedule.steps()) {
         execute(step.action());
       }
       heal();
       Convergence.Verdict verdict = Convergence.check(harness.node(), awaitConvergence(), javaClients);
       if (schedule.reloadAtEnd()) {
-        log.add("reload: server stops (SIGTERM) and starts again; its document must not change");
-        byte[] before = Convergence.javaView("server", harness.server().document(room)).state();
-        harness.server().stop(true);
-        harness.server().start();
-        byte[] after = Convergence.javaView("server", harness.server().document(room)).state();
-        if (!java.util.Arrays.equals(before, after)) {
-          throw new AssertionError("the reloaded server document differs from the converged one");
+        log.add("reload: every server stops (SIGTERM) and starts again; its document must not change");
+        for (ServerProcess server : harness.servers()) {
+          byte[] before = Convergence.javaView(server.name(), server.document(room)).state();
+          server.stop(true);
+          server.start();
+          byte[] after = Convergence.javaView(server.name(), server.document(room)).state();
+          if (!java.util.Arrays.equals(before, after)) {
+            throw new AssertionError("the reloaded document of " + server.name() + " differs from the converged one");
+          }
         }
       }
       return verdict;
@@ -103,7 +109,7 @@ final class E2eRun {
       case Step.Edit e -> {
         int i = e.client() % n;
         String did = clients.get(i).edit(e.op());
-        log.add(clients.get(i).name() + ": " + did + (offline[i] || partitioned[i] || !harness.server().running()
+        log.add(clients.get(i).name() + ": " + did + (offline[i] || partitioned[i] || !serverOf(i).running()
             ? " (offline)" : ""));
       }
       case Step.ToggleOffline t -> {
@@ -139,22 +145,25 @@ final class E2eRun {
         log.add("pause " + p.millis() + " ms");
       }
       case Step.StopServer s -> {
-        if (harness.server().running()) {
+        ServerProcess server = instance(s.instance());
+        if (server.running()) {
           long t0 = System.nanoTime();
-          harness.server().stop(s.graceful());
+          server.stop(s.graceful());
           harness.countRestart();
-          log.add("server stops " + (s.graceful() ? "gracefully (SIGTERM)" : "abruptly (SIGKILL)") + millisSince(t0));
+          log.add(server.name() + " stops " + (s.graceful() ? "gracefully (SIGTERM)" : "abruptly (SIGKILL)")
+              + millisSince(t0));
         } else {
-          log.add("server stop: already down");
+          log.add(server.name() + " stop: already down");
         }
       }
       case Step.StartServer s -> {
-        if (harness.server().running()) {
-          log.add("server start: already running");
+        ServerProcess server = instance(s.instance());
+        if (server.running()) {
+          log.add(server.name() + " start: already running");
         } else {
           long t0 = System.nanoTime();
-          harness.server().start();
-          log.add("server starts (same port, same data directory)" + millisSince(t0));
+          server.start();
+          log.add(server.name() + " starts (same port, same data directory)" + millisSince(t0));
         }
       }
     }
@@ -166,19 +175,21 @@ final class E2eRun {
 
   private void heal() throws Exception {
     long t0 = System.nanoTime();
-    boolean down = !harness.server().running();
+    List<String> down = harness.servers().stream().filter(s -> !s.running()).map(ServerProcess::name).toList();
     for (DelayProxy p : proxies) {
       p.partition(false);
       p.delayMillis(0);
     }
-    harness.server().start();
+    for (ServerProcess server : harness.servers()) {
+      server.start();
+    }
     for (int i = 0; i < clients.size(); i++) {
       if (offline[i]) {
         clients.get(i).connect();
         offline[i] = false;
       }
     }
-    log.add("heal: networks healed, delays 0, " + (down ? "server starts" : "server up") + ", every client online"
+    log.add("heal: networks healed, delays 0, " + (down.isEmpty() ? "servers up" : String.join(", ", down) + " start") + ", every client online"
         + millisSince(t0));
   }
 
@@ -200,12 +211,23 @@ final class E2eRun {
     return states;
   }
 
-  /** The server's state (first) and every client's. */
+  /** The server a client connects to: instances take turns. */
+  private ServerProcess serverOf(int client) {
+    return instance(client);
+  }
+
+  private ServerProcess instance(int draw) {
+    return harness.servers().get(draw % harness.servers().size());
+  }
+
+  /** Every server's state (first) and every client's. */
   private List<ReplicaState> states() throws Exception {
     List<ReplicaState> states = new ArrayList<>();
-    byte[] server = harness.server().document(room);
-    ReplicaState y = harness.node().analyze("server", server);
-    states.add(new ReplicaState("server", server, y.stateVector(), y.json()));
+    for (ServerProcess server : harness.servers()) {
+      byte[] state = server.document(room);
+      ReplicaState y = harness.node().analyze(server.name(), state);
+      states.add(new ReplicaState(server.name(), state, y.stateVector(), y.json()));
+    }
     for (E2eClient c : clients) {
       states.add(c.dump());
     }

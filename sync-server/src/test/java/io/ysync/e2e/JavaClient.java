@@ -56,11 +56,11 @@ final class JavaClient implements E2eClient {
 
   private <T> T await(CompletableFuture<T> f, String what) {
     try {
-      return f.get(10, TimeUnit.SECONDS);
+      return f.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(name + ": " + what + " failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException(name + ": " + what + " did not complete within 10 s", e);
+      throw new IllegalStateException(name + ": " + what + " did not complete within 30 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

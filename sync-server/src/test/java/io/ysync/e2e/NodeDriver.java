@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node process of {@code src/test/js/e2e-client.mjs}: real yjs + y-websocket clients behind a JSON-lines
- * protocol (see the script's header). {@link #call} sends one command and waits for its answer (at most 20 s). The
+ * protocol (see the script's header). {@link #call} sends one command and waits for its answer (at most 30 s). The
  * script also serves as the yjs oracle: {@link #analyze} loads any V1 update into a fresh {@code Y.Doc}.
  */
 final class NodeDriver implements AutoCloseable {
@@ -61,11 +61,11 @@ final class NodeDriver implements AutoCloseable {
     try {
       stdin.write((JSON.writeValueAsString(command) + "\n").getBytes(StandardCharsets.UTF_8));
       stdin.flush();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (true) {
         String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (line == null) {
-          throw new IllegalStateException("node driver: no answer to " + command + " within 20 s (alive: "
+          throw new IllegalStateException("node driver: no answer to " + command + " within 30 s (alive: "
               + process.isAlive() + ")");
         }
         JsonNode answer = JSON.readTree(line);
@@ -93,7 +93,7 @@ final class NodeDriver implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     try {
       call(command("exit"));
     } catch (RuntimeException e) {
@@ -104,9 +104,14 @@ final class NodeDriver implements AutoCloseable {
     } catch (IOException e) {
       // already closed
     }
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
-      process.waitFor(5, TimeUnit.SECONDS);
+      Thread.currentThread().interrupt();
     }
     try {
       Runtime.getRuntime().removeShutdownHook(killer);

@@ -69,12 +69,38 @@ record Schedule(List<ClientKind> clients, List<Step> steps, boolean reloadAtEnd)
     return new Schedule(kinds, steps, parts[1].trim().equals("reload"));
   }
 
+  /** The client names of a run: {@code js1}, {@code java2}, ... */
+  List<String> names() {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < clients.size(); i++) {
+      names.add(clients.get(i).name().toLowerCase() + (i + 1));
+    }
+    return names;
+  }
+
+  /** A step as planned (positions are resolved only when it runs: the executed log shows them). */
+  String describe(Step.Action action) {
+    List<String> names = names();
+    return switch (action) {
+      case Step.Nop n -> "no-op";
+      case Step.Edit e -> names.get(e.client() % names.size()) + ": " + e.op();
+      case Step.ToggleOffline t -> names.get(t.client() % names.size()) + ": go offline / come back (toggle)";
+      case Step.TogglePartition p -> names.get(p.client() % names.size()) + ": network cut / healed (toggle)";
+      case Step.Cut c -> names.get(c.client() % names.size()) + ": connection cut abruptly";
+      case Step.Delay d -> names.get(d.client() % names.size()) + ": network delay " + d.millis() + " ms";
+      case Step.Pause p -> "pause " + p.millis() + " ms";
+      case Step.StopServer s -> "server #" + s.instance() + " stops " + (s.graceful() ? "gracefully (SIGTERM)"
+          : "abruptly (SIGKILL)");
+      case Step.StartServer s -> "server #" + s.instance() + " starts";
+    };
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(clients.size() + " clients " + clients + ", " + steps.size() + " steps"
         + (reloadAtEnd ? ", server reload at the end" : "") + ":\n");
     for (int i = 0; i < steps.size(); i++) {
-      sb.append(String.format("  %3d. %s%n", i + 1, steps.get(i)));
+      sb.append(String.format("  %3d. %s%n", i + 1, describe(steps.get(i).action())));
     }
     return sb.append("  replay: -Dysync.e2e.replay='").append(encode()).append("'\n").toString();
   }

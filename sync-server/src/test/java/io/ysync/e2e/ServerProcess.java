@@ -28,21 +28,35 @@ final class ServerProcess implements AutoCloseable {
       "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
       "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
 
+  private final String name;
   private final Path dataDir;
   private final Path logDir;
+  private final List<String> extraArgs;
   private final int port;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Thread killer = new Thread(this::kill, "e2e-server-killer");
   private Process process;
   private int starts;
 
-  ServerProcess(Path workDir) throws IOException {
-    this.dataDir = workDir.resolve("data");
+  /**
+   * A server named {@code name} (its data directory and logs are under {@code workDir}); not started yet.
+   *
+   * @param extraArgs more {@code serve} options (the scale-out variant's Redis URL and instance id)
+   */
+  ServerProcess(Path workDir, String name, List<String> extraArgs) throws IOException {
+    this.name = name;
+    this.dataDir = workDir.resolve(name + "-data");
     this.logDir = workDir;
+    this.extraArgs = List.copyOf(extraArgs);
     try (ServerSocket s = new ServerSocket(0)) {
       this.port = s.getLocalPort();
     }
     Runtime.getRuntime().addShutdownHook(killer);
+  }
+
+  /** The server's name in schedules ({@code server}, {@code server1}, ...). */
+  String name() {
+    return name;
   }
 
   int port() {
@@ -53,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Starts the server and waits until {@code /healthz} answers 200 (at most 60 s). */
+  /** Starts the server and waits until {@code /healthz} answers 200 (at most 120 s). */
   synchronized void start() throws IOException, InterruptedException {
     if (running()) {
       return;
@@ -61,9 +75,6 @@ final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(JVM_FLAGS);
-    // class data sharing: the archive is written when the first server exits normally and speeds up later starts
-    cmd.add("-XX:+AutoCreateSharedArchive");
-    cmd.add("-XX:SharedArchiveFile=" + logDir.resolve("server.jsa"));
     if (Runtime.version().feature() >= 24) {
       cmd.add("--enable-native-access=ALL-UNNAMED");
       cmd.add("--sun-misc-unsafe-memory-access=allow");
@@ -73,12 +84,13 @@ final class ServerProcess implements AutoCloseable {
         "--log-level", "warn", "--rate-limit", "0", "--room-grace", "PT1S", "--drain-time", "PT3S",
         "--durability", "sync", "--compaction-entries", String.valueOf(COMPACTION_ENTRIES),
         "--rocksdb-cache-bytes", "8388608", "--rocksdb-write-buffer-bytes", "8388608", "--io-threads", "1"));
-    Path log = logDir.resolve("server-" + (++starts) + ".log");
+    cmd.addAll(extraArgs);
+    Path log = logDir.resolve(name + "-" + (++starts) + ".log");
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + Files.readString(log));
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       try {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
@@ -92,7 +104,7 @@ final class ServerProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     kill();
-    throw new IllegalStateException("server did not become healthy within 60 s; log " + log);
+    throw new IllegalStateException(name + " did not become healthy within 120 s; log " + log);
   }
 
   /** Stops the server: {@code graceful} sends SIGTERM and waits for the drain, else SIGKILL. */
@@ -115,7 +127,7 @@ final class ServerProcess implements AutoCloseable {
     HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/docs/"
         + room)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
-      throw new IOException("GET /api/docs/" + room + ": HTTP " + r.statusCode() + " " + new String(r.body()));
+      throw new IOException(name + ": GET /api/docs/" + room + ": HTTP " + r.statusCode() + " " + new String(r.body()));
     }
     return r.body();
   }
@@ -128,8 +140,13 @@ final class ServerProcess implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws InterruptedException {
-    stop(true);
+  public synchronized void close() {
+    try {
+      stop(true);
+    } catch (InterruptedException e) {
+      kill();
+      Thread.currentThread().interrupt();
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(killer);
     } catch (IllegalStateException e) {

@@ -39,11 +39,11 @@ record Step(int kind, int client, int p1, int p2, int p3, int p4) {
   /** The schedule waits {@code millis} (messages in flight arrive, or do not yet). */
   record Pause(int millis) implements Action {}
 
-  /** The server process stops: SIGTERM and drain ({@code graceful}), or SIGKILL. */
-  record StopServer(boolean graceful) implements Action {}
+  /** A server process (instance number modulo the instances) stops: SIGTERM and drain ({@code graceful}), or SIGKILL. */
+  record StopServer(int instance, boolean graceful) implements Action {}
 
-  /** A new server process starts on the same port and data directory. */
-  record StartServer() implements Action {}
+  /** A new process of a stopped server starts on its port and data directory. */
+  record StartServer(int instance) implements Action {}
 
   /** Delays a step can set, milliseconds (a draw at the upper bound, 599, picks the last: keep it cheap). */
   static final List<Integer> DELAYS = List.of(0, 30, 400, 120, 5);
@@ -72,9 +72,9 @@ record Step(int kind, int client, int p1, int p2, int p3, int p4) {
       return new ToggleOffline(client);
     }
     return switch (k) {
-      case 37 -> new StopServer(true);
-      case 38 -> new StopServer(false);
-      case 39, 40, 41 -> new StartServer();
+      case 37 -> new StopServer(client, true);
+      case 38 -> new StopServer(client, false);
+      case 39, 40, 41 -> new StartServer(client);
       default -> new Edit(client, EditOp.of(p1, p2, p3, p4));
     };
   }

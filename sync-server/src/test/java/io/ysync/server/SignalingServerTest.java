@@ -30,14 +30,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * y-webrtc signaling over a real server with JWT auth: two peers driven by y-webrtc's own {@code SignalingConn}
- * ({@code src/test/js/signaling/two-peers.mjs}) exchange announce, offer, answer and candidates through
- * {@code /signaling}; plus the HTTP answers before the upgrade.
+ * y-webrtc signaling over a real server with JWT auth, judged by y-webrtc itself: two real {@code WebrtcProvider}s
+ * (separate Node processes, simple-peer on a scripted RTCPeerConnection) negotiate through {@code /signaling}
+ * ({@code src/test/js/signaling/webrtc-providers.mjs}); two peers on y-webrtc's {@code SignalingConn} exchange the
+ * exact announce / offer / answer / candidate messages y-webrtc publishes and check each relayed message
+ * ({@code two-peers.mjs}); and the HTTP answers before the upgrade. Both scripts also pass against y-webrtc's own
+ * {@code bin/server.js}.
  */
 @Timeout(60)
 class SignalingServerTest extends NettyTestBase {
   private static final String SECRET = "signaling-secret-signaling-secret-1234";
-  private static final Path SCRIPT = Path.of("src/test/js/signaling/two-peers.mjs").toAbsolutePath();
+  private static final Path SCRIPTS = Path.of("src/test/js/signaling").toAbsolutePath();
   private static SyncServer server;
 
   @BeforeAll
@@ -53,28 +56,45 @@ class SignalingServerTest extends NettyTestBase {
     }
   }
 
-  @Test
-  void twoYWebrtcPeers_exchangeOfferAnswerAndCandidatesThroughYsync() throws Exception {
+  /** Runs a script of src/test/js/signaling against this server and returns its last output line as JSON. */
+  private static JsonNode runNode(String script, String topic) throws Exception {
     Assumptions.assumeTrue(NodeInteropTest.nodeAvailable(), "node is not installed");
     Assumptions.assumeTrue(Files.isDirectory(Path.of("../node_modules/y-webrtc")),
         "node_modules with y-webrtc missing (npm ci at the reactor root)");
     String token = TestTokens.hs256(SECRET, claims("[\"webrtc-*\"]", "rw", inSeconds(3600)));
     File log = File.createTempFile("ysync-signaling", ".log");
     log.deleteOnExit();
-    ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).redirectErrorStream(true).redirectOutput(log);
+    ProcessBuilder pb = new ProcessBuilder("node", SCRIPTS.resolve(script).toString()).redirectErrorStream(true)
+        .redirectOutput(log);
     pb.environment().put("YSYNC_SIGNALING", "ws://127.0.0.1:" + server.port() + "/signaling");
     pb.environment().put("YSYNC_TOKEN", token);
-    pb.environment().put("YSYNC_TOPIC", "webrtc-room-1");
+    pb.environment().put("YSYNC_TOPIC", topic);
     Process p = pb.start();
     boolean done = p.waitFor(40, TimeUnit.SECONDS);
     if (!done) {
       p.destroyForcibly();
     }
     String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-    assertEquals(0, done ? p.exitValue() : -1, "two-peers.mjs output:\n" + out);
-    String last = out.strip().lines().reduce((x, y) -> y).orElse("");
-    JsonNode result = new ObjectMapper().readTree(last);
-    assertTrue(result.get("ok").asBoolean(), out);
+    assertEquals(0, done ? p.exitValue() : -1, script + " output:\n" + out);
+    return new ObjectMapper().readTree(out.strip().lines().reduce((x, y) -> y).orElse(""));
+  }
+
+  @Test
+  void twoWebrtcProviders_negotiateThroughYsync() throws Exception {
+    JsonNode result = runNode("webrtc-providers.mjs", "webrtc-room-2");
+    assertTrue(result.get("ok").asBoolean(), result.toString());
+    JsonNode alpha = result.get("peers").get(0);
+    JsonNode beta = result.get("peers").get(1);
+    assertTrue(alpha.get("remoteTags").toString().contains("beta"), alpha.toString());
+    assertTrue(alpha.get("candidateTags").toString().contains("beta"), alpha.toString());
+    assertTrue(beta.get("remoteTags").toString().contains("alpha"), beta.toString());
+    assertTrue(beta.get("candidateTags").toString().contains("alpha"), beta.toString());
+  }
+
+  @Test
+  void twoYWebrtcPeers_exchangeOfferAnswerAndCandidatesThroughYsync() throws Exception {
+    JsonNode result = runNode("two-peers.mjs", "webrtc-room-1");
+    assertTrue(result.get("ok").asBoolean(), result.toString());
     List<String> seen = new java.util.ArrayList<>();
     for (JsonNode m : result.get("messages")) {
       seen.add(m.get("at").asText() + ":" + m.get("type").asText());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.ysync.cli.ServeCommand;
+import picocli.CommandLine;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +96,15 @@ class WebhookDispatcherTest {
     assertEquals(expected, counter.sum());
   }
 
+  /** A real Yjs update: one insert into a text. */
+  private static byte[] oneInsertUpdate() {
+    io.ysync.crdt.Doc doc = new io.ysync.crdt.Doc();
+    java.util.List<byte[]> updates = new java.util.ArrayList<>();
+    doc.onUpdate((u, origin, tx) -> updates.add(u));
+    doc.getText("t").insert(0, "hello");
+    return updates.get(0);
+  }
+
   private static String hmac(byte[] body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -166,5 +177,30 @@ class WebhookDispatcherTest {
     awaitCount(metrics.webhookCalls, 1);
     assertEquals(2, metrics.webhookFailures.sum());
     assertTrue(failFirst.get() < 0, "the receiver saw the failed attempts");
+  }
+
+  @Test
+  void server_withWebhookUrl_callsItAfterAnAcceptedUpdate_andOptionsMapToTheConfig() throws Exception {
+    ServeCommand cmd = new ServeCommand();
+    new CommandLine(cmd).parseArgs("--port", "0", "--no-signaling", "--sse-heartbeat", "PT5S",
+        "--webhook-url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+        "--webhook-secret", SECRET, "--webhook-debounce", "PT0.1S");
+    ServerConfig config = cmd.toConfig();
+    assertEquals(false, config.signaling());
+    assertEquals(Duration.ofSeconds(5), config.sseHeartbeat());
+    assertEquals(Duration.ofMillis(100), config.webhookDebounce());
+    assertEquals(SECRET, config.webhookSecret());
+    try (SyncServer server = SyncServer.start(config)) {
+      java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+              + "/api/docs/hooked/update")).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                  oneInsertUpdate())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, res.statusCode(), res.body());
+      Received r = next();
+      assertEquals(hmac(r.body()), r.signature());
+      assertEquals("hooked", r.json().get("document").asText());
+      assertEquals(1, r.json().get("lastSequence").asLong());
+      assertEquals(1, r.json().get("updates").asLong());
+    }
   }
 }

@@ -125,6 +125,7 @@ public final class CompareReport {
       rows.add(new Row(name + ": delivered updates/s", sc, "", Result.DELIVERED_PER_S, 0));
       rows.add(new Row(name + ": p50 ms", sc, "", Result.P50_MS, 2));
       rows.add(new Row(name + ": p99 ms", sc, "", Result.P99_MS, 2));
+      rows.add(new Row(name + ": of which crossed instances, per s", sc, "", Result.CROSS_PER_S, 0));
       rows.add(new Row(name + ": cross-instance p50 ms", sc, "", Result.CROSS_P50_MS, 2));
       rows.add(new Row(name + ": cross-instance p99 ms", sc, "", Result.CROSS_P99_MS, 2));
       rows.add(new Row(name + ": server CPU us per delivered update", sc, "", Result.CPU_US_PER_DELIVERY, 1));
@@ -143,6 +144,8 @@ public final class CompareReport {
       rows.add(new Row("idle, " + step + " with awareness: connected", "idle", step, Result.CONNECTED, 0));
       rows.add(new Row("idle, " + step + " with awareness: server RSS MiB", "idle", step, Result.RSS_MIB, 0));
       rows.add(new Row("idle, " + step + ": RSS per connection KiB", "idle", step, Result.RSS_PER_CONN_KIB, 2));
+      rows.add(new Row("idle, " + step + ": live heap per connection KiB (JVM, after full GC)", "idle", step,
+          Result.HEAP_PER_CONN_KIB, 2));
     }
     rows.add(new Row("load a document of N updates: connect -> synced, median ms", "load", "",
         Result.LOAD_MS_MEDIAN, 1));

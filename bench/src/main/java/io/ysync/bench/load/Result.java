@@ -46,6 +46,10 @@ public record Result(String scenario, String target, String step, Map<String, Do
   public static final String RSS_BEFORE_MIB = "rss_before_mib";
   /** (RSS with the connections - RSS before) / connections, KiB. */
   public static final String RSS_PER_CONN_KIB = "rss_per_conn_kib";
+  /** JVM servers: live heap after a full GC with the idle connections, MiB. */
+  public static final String HEAP_MIB = "heap_mib";
+  /** JVM servers: (live heap with the connections - before) / connections, KiB. */
+  public static final String HEAP_PER_CONN_KIB = "heap_per_conn_kib";
   /** Client-side errors. */
   public static final String ERRORS = "errors";
   /** Connections the server closed during the run. */

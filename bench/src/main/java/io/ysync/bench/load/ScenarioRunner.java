@@ -94,7 +94,8 @@ public final class ScenarioRunner {
 
   /**
    * Runs the idle scenario: connections in rooms of 10 that each send one awareness state, held open for
-   * {@code holdSeconds}; reports the server's RSS before and with them, and the difference per connection.
+   * {@code holdSeconds}; reports the server's RSS before and with them, and the difference per connection; for a
+   * JVM server also the live heap after a full GC ({@link JvmHeap}) before and with them.
    *
    * @param connections the connection count
    * @param target the server
@@ -106,6 +107,7 @@ public final class ScenarioRunner {
     Scenario scenario = Scenario.named("idle", connections);
     RunStats stats = new RunStats(target.instances().size());
     long rssBefore = target.rssKib();
+    long heapBefore = heapKib(target);
     long cpu0 = target.cpuMillis();
     try (ClientFleet fleet = new ClientFleet()) {
       int connected = fleet.connect(scenario, target, roomPrefix("idle"), stats, CONNECT_TIMEOUT_SECONDS);
@@ -116,12 +118,17 @@ public final class ScenarioRunner {
         rss = Math.max(rss, target.rssKib());
       }
       long cpu1 = target.cpuMillis();
+      long heapWith = heapBefore >= 0 ? heapKib(target) : -1;
       Map<String, Double> m = new LinkedHashMap<>();
       m.put(Result.CONNECTED, (double) connected);
       m.put(Result.WANTED, (double) scenario.clients());
       m.put(Result.RSS_BEFORE_MIB, rssBefore / 1024.0);
       m.put(Result.RSS_MIB, rss / 1024.0);
       m.put(Result.RSS_PER_CONN_KIB, connected > 0 ? (rss - rssBefore) / (double) connected : Double.NaN);
+      if (heapBefore >= 0 && heapWith >= 0 && connected > 0) {
+        m.put(Result.HEAP_MIB, heapWith / 1024.0);
+        m.put(Result.HEAP_PER_CONN_KIB, (heapWith - heapBefore) / (double) connected);
+      }
       m.put("cpu_ms_connect_and_hold", (double) (cpu1 - cpu0));
       m.put(Result.ERRORS, (double) stats.errors.sum());
       m.put(Result.CLOSED, (double) stats.closedByServer.sum());
@@ -174,6 +181,19 @@ public final class ScenarioRunner {
       m.put(Result.CLOSED, (double) stats.closedByServer.sum());
       return new Result(name, target.name(), step, m);
     }
+  }
+
+  /** @return the live heap after a full GC summed over the instances, or -1 when any is not a JVM */
+  private static long heapKib(Target target) {
+    long sum = 0;
+    for (Target.Instance i : target.instances()) {
+      long v = JvmHeap.usedKibAfterGc(i.pid());
+      if (v < 0) {
+        return -1;
+      }
+      sum += v;
+    }
+    return sum;
   }
 
   static String roomPrefix(String name) {

@@ -3,6 +3,7 @@ package io.ysync.server.redis;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
@@ -11,6 +12,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -62,6 +64,7 @@ final class ClusterLink implements RedisLink {
     StatefulRedisClusterPubSubConnection<byte[], byte[]> sub = null;
     try {
       sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      sub.setNodeMessagePropagation(true); // messages arrive on the connection of the node that owns the slot
       sub.addListener(new RedisClusterPubSubAdapter<byte[], byte[]>() {
         @Override
         public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
@@ -80,14 +83,29 @@ final class ClusterLink implements RedisLink {
     }
   }
 
+  /** Sends a sharded (un)subscribe of each channel to the master that owns the channel's slot. */
+  private CompletionStage<Void> perSlot(byte[][] channels, boolean subscribe) {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (byte[] channel : channels) {
+      RedisClusterNode owner = client.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+      if (owner == null) {
+        all.add(CompletableFuture.failedFuture(new IllegalStateException("no master for the slot of a channel")));
+        continue;
+      }
+      var node = sub.getConnection(owner.getNodeId()).async();
+      all.add((subscribe ? node.ssubscribe(channel) : node.sunsubscribe(channel)).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
   @Override
   public CompletionStage<Void> subscribe(byte[]... channels) {
-    return sub.async().ssubscribe(channels);
+    return perSlot(channels, true);
   }
 
   @Override
   public CompletionStage<Void> unsubscribe(byte[]... channels) {
-    return sub.async().sunsubscribe(channels);
+    return perSlot(channels, false);
   }
 
   @Override

@@ -18,11 +18,13 @@ import java.util.concurrent.TimeUnit;
 final class RedisServerProcess implements AutoCloseable {
   private final Path dir;
   private final int port;
+  private final List<String> extraArgs;
   private Process process;
 
-  private RedisServerProcess(Path dir, int port) {
+  private RedisServerProcess(Path dir, int port, List<String> extraArgs) {
     this.dir = dir;
     this.port = port;
+    this.extraArgs = extraArgs;
   }
 
   /** Whether {@code redis-server} can be run. */
@@ -38,13 +40,25 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a server on a free port; waits until it answers PING. */
   static RedisServerProcess start(Path dir) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    RedisServerProcess r = new RedisServerProcess(Files.createDirectories(dir), port);
+    return start(dir, freePort());
+  }
+
+  /** Starts a server on the given loopback port; waits until it answers PING. */
+  static RedisServerProcess start(Path dir, int port) throws Exception {
+    return start(dir, port, List.of());
+  }
+
+  /** Starts a server with extra {@code redis-server} arguments (e.g. cluster mode). */
+  static RedisServerProcess start(Path dir, int port, List<String> extraArgs) throws Exception {
+    RedisServerProcess r = new RedisServerProcess(Files.createDirectories(dir), port, List.copyOf(extraArgs));
     r.launch();
     return r;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   int port() {
@@ -56,8 +70,9 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() throws Exception {
-    List<String> cmd = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no");
+    List<String> cmd = new java.util.ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
+    cmd.addAll(extraArgs);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (true) {
       process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -102,9 +117,13 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process != null && process.isAlive()) {
-      kill();
+      try {
+        kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -5,6 +5,8 @@ import io.ysync.client.YClientGroup;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.Updates;
 import io.ysync.server.DefaultEngines;
+import io.ysync.server.DocumentStore;
+import io.ysync.server.InMemoryDocumentStore;
 import io.ysync.server.RocksDocumentStore;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.SyncServer;
@@ -50,13 +52,19 @@ final class ScaleOutInstance implements AutoCloseable {
 
   static ScaleOutInstance start(String id, Path dataDir, String redisUrl, String prefix, Duration repairInterval)
       throws Exception {
+    return start(id, dataDir, redisUrl, prefix, repairInterval, true);
+  }
+
+  /** An instance with a RocksDB store in {@code dataDir}, or an in-memory store when {@code rocks} is false. */
+  static ScaleOutInstance start(String id, Path dataDir, String redisUrl, String prefix, Duration repairInterval,
+      boolean rocks) throws Exception {
     ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
         .roomGrace(Duration.ofMinutes(10)).rateLimitPerSecond(0).drainTime(Duration.ofSeconds(3))
         .redisUrl(redisUrl).instanceId(id).redisChannelPrefix(prefix).redisRepairInterval(repairInterval).build();
     RedisBroadcastBus bus = RedisBroadcastBus.start(RedisBusSettings.of(config)
         .withLiveness(Duration.ofMillis(500), Duration.ofSeconds(2)));
-    RocksDocumentStore store = new RocksDocumentStore(DocumentStorage.builder().dataDirectory(dataDir)
-        .blockCacheBytes(8 << 20).writeBufferBytes(8 << 20).build());
+    DocumentStore store = rocks ? new RocksDocumentStore(DocumentStorage.builder().dataDirectory(dataDir)
+        .blockCacheBytes(8 << 20).writeBufferBytes(8 << 20).build()) : new InMemoryDocumentStore();
     return new ScaleOutInstance(id, dataDir, bus, SyncServer.start(config, DefaultEngines.factory(), store, bus));
   }
 
