@@ -41,7 +41,10 @@ public final class YClientGroup implements AutoCloseable {
     return loops.isShuttingDown();
   }
 
-  /** Stops the threads, waiting up to 5 s for them to finish their current work. Idempotent. */
+  /**
+   * Stops the threads, waiting up to 5 s for them to finish their current work. Idempotent. Close the clients first;
+   * never call it on one of the group's threads (a client listener).
+   */
   @Override
   public void close() {
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -76,7 +76,8 @@ final class Convergence {
   }
 
   /**
-   * Asserts that the replicas converged. The servers come first (the first is the reference); {@code javaClients} names the replicas
+   * Asserts that the replicas converged. The servers come first (the first is the reference); {@code javaClients}
+   * names the replicas
    * whose JSON was rendered by io.ysync.crdt.
    */
   static Verdict check(NodeDriver yjs, List<ReplicaState> replicas, List<String> javaClients) {
@@ -103,7 +104,8 @@ final class Convergence {
       expect(failures, "normalized state (io.ysync.crdt) of " + r.name() + " vs " + server.name(), serverJava.state(),
           j.state());
     }
-    expect(failures, "normalized state of " + server.name() + ": yjs vs io.ysync.crdt", serverYjs.state(), serverJava.state());
+    expect(failures, "normalized state of " + server.name() + ": yjs vs io.ysync.crdt", serverYjs.state(),
+        serverJava.state());
     if (!failures.isEmpty()) {
       StringBuilder sb = new StringBuilder("replicas did not converge:\n");
       failures.forEach(f -> sb.append("  ").append(f).append('\n'));

@@ -1,5 +1,7 @@
 package io.ysync.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -24,14 +26,14 @@ import org.quicktheories.core.Gen;
  * instance has its own data directory and is restarted on its own).
  *
  * <p>Budget (each property): {@code -Dysync.e2e.seconds=S} (default {@value #DEFAULT_SECONDS}): examples after that
- * are not run and shrinking stops, once at least {@value Harness#MIN_RUNS} ran (the line {@code [e2e <property>] N examples converged in T s ...} tells how many
- * ran); {@code -Dysync.e2e.examples=N} examples at most (default {@value #DEFAULT_EXAMPLES}); {@code
- * -Dysync.e2e.steps=N} steps at most (default {@value #DEFAULT_STEPS}); {@code -Dysync.e2e.clients=N} clients at most
- * (default 4); {@code -Dysync.e2e.shrinks=N} shrink cycles (default 12, each re-runs a schedule); {@code
- * -Dysync.e2e.seed=S} fixes QuickTheories' seed; {@code -Dysync.e2e.verbose=true} prints every example as executed.
- * Deeper: {@code -Dysync.e2e.examples=300 -Dysync.e2e.seconds=1800 -Dysync.e2e.steps=40}. Every wait is bounded
- * (node answers 30 s, server start 120 s, healing 60 s) and a watchdog stops the processes 10 minutes after the
- * budget.
+ * are not run and shrinking stops, once at least {@value Harness#MIN_RUNS} ran (the line
+ * {@code [e2e <property>] N examples converged in T s ...} tells how many ran); {@code -Dysync.e2e.examples=N}
+ * examples at most (default {@value #DEFAULT_EXAMPLES}); {@code -Dysync.e2e.steps=N} steps at most (default
+ * {@value #DEFAULT_STEPS}); {@code -Dysync.e2e.clients=N} clients at most (default 4); {@code -Dysync.e2e.shrinks=N}
+ * shrink cycles (default 12, each re-runs a schedule); {@code -Dysync.e2e.seed=S} fixes QuickTheories' seed;
+ * {@code -Dysync.e2e.verbose=true} prints every example as executed. Deeper: {@code -Dysync.e2e.examples=300
+ * -Dysync.e2e.seconds=1800 -Dysync.e2e.steps=40}. Every wait is bounded (node answers 30 s, server start 120 s,
+ * healing 60 s) and a watchdog stops the processes 10 minutes after the budget.
  *
  * <p>A failure prints the shrunk schedule as planned, the steps as executed (with concrete positions and timings) and
  * a replay form; {@code -Dtest='ConvergenceE2eTest#<property>' -Dysync.e2e.replay='<replay form>'} runs that one
@@ -39,7 +41,7 @@ import org.quicktheories.core.Gen;
  */
 class ConvergenceE2eTest {
   static final int DEFAULT_EXAMPLES = 40;
-  static final int DEFAULT_SECONDS = 45;
+  static final int DEFAULT_SECONDS = 40;
   static final int DEFAULT_STEPS = 24;
 
   @BeforeAll
@@ -61,35 +63,40 @@ class ConvergenceE2eTest {
 
   @Test
   void twoInstancesOverRedis_clientsConvergeAfterOfflineEditsPartitionsDelaysAndRestarts() throws Exception {
-    Assumptions.assumeTrue(RedisProcess.available(), "redis-server is not installed (scripts/ensure-redis.sh)");
+    assertTrue(RedisProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
     property("scaleout", Schedule.schedules(maxClients(), steps(), true), 2);
   }
 
   private static void property(String name, Gen<Schedule> schedules, int instances) throws Exception {
-    try (Harness harness = new Harness(name, Integer.getInteger("ysync.e2e.seconds", DEFAULT_SECONDS), instances)) {
+    Harness harness = new Harness(name, Integer.getInteger("ysync.e2e.seconds", DEFAULT_SECONDS), instances);
+    try (harness) {
       String replay = System.getProperty("ysync.e2e.replay");
       if (replay != null && !replay.isBlank()) {
         harness.check(Schedule.decode(replay));
-        System.out.println("[e2e " + name + "] replay passed: " + harness.summary());
-        return;
+      } else {
+        generated(harness, schedules);
       }
-      QuickTheory qt = QuickTheory.qt().withExamples(Integer.getInteger("ysync.e2e.examples", DEFAULT_EXAMPLES))
-          .withShrinkCycles(Integer.getInteger("ysync.e2e.shrinks", 12));
-      Long seed = Long.getLong("ysync.e2e.seed");
-      if (seed != null) {
-        qt = qt.withFixedSeed(seed);
-      }
-      qt.forAll(schedules).checkAssert(schedule -> {
-        try {
-          harness.check(schedule);
-        } catch (AssertionError e) {
-          throw e;
-        } catch (Exception e) {
-          throw new AssertionError(e.getMessage(), e);
-        }
-      });
       System.out.println("[e2e " + name + "] " + harness.summary());
     }
+    harness.deleteWorkDir(); // kept when the property failed: server logs and data directories
+  }
+
+  private static void generated(Harness harness, Gen<Schedule> schedules) {
+    QuickTheory qt = QuickTheory.qt().withExamples(Integer.getInteger("ysync.e2e.examples", DEFAULT_EXAMPLES))
+        .withShrinkCycles(Integer.getInteger("ysync.e2e.shrinks", 12));
+    Long seed = Long.getLong("ysync.e2e.seed");
+    if (seed != null) {
+      qt = qt.withFixedSeed(seed);
+    }
+    qt.forAll(schedules).checkAssert(schedule -> {
+      try {
+        harness.check(schedule);
+      } catch (AssertionError e) {
+        throw e;
+      } catch (Exception e) {
+        throw new AssertionError(e.getMessage(), e);
+      }
+    });
   }
 
   private static int maxClients() {

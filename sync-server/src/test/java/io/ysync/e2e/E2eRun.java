@@ -7,13 +7,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs one {@link Schedule} against the {@link Harness}'s server: a fresh room, one {@link DelayProxy} and one client
- * per schedule client (Yjs client ids 1..n), the steps in order (edits apply at once, the network carries them in the
- * background), then healing: every network healed and undelayed, the server started if down, every client online;
- * wait until every client is synced and all replicas hold the same normalized state (at most
- * {@link #CONVERGE_SECONDS}), and let the {@link Convergence} judge compare them. With {@code reloadAtEnd} the server
- * is restarted once more and its reloaded document must be the same. Every step is logged as executed; a failure's
- * message carries the log and the replay form.
+ * Runs one {@link Schedule} against the {@link Harness}'s servers: a fresh room, one {@link DelayProxy} and one client
+ * per schedule client (Yjs client ids 1..n; with several instances, client i uses instance i modulo their number),
+ * the steps in order (edits apply at once, the network carries them in the background), then healing: every network
+ * healed and undelayed, every stopped server started, every client online; wait until every client is synced and all
+ * replicas hold the same normalized state (at most {@link #CONVERGE_SECONDS}), and let the {@link Convergence} judge
+ * compare them. With {@code reloadAtEnd} every server is restarted once more and its reloaded document must be the
+ * same. Every step is logged as executed; a failure's message carries the log and the replay form.
  */
 final class E2eRun {
   /** Time allowed for healing: every client synced, then every replica equal. */
@@ -189,8 +189,8 @@ final class E2eRun {
         offline[i] = false;
       }
     }
-    log.add("heal: networks healed, delays 0, " + (down.isEmpty() ? "servers up" : String.join(", ", down) + " start") + ", every client online"
-        + millisSince(t0));
+    log.add("heal: networks healed, delays 0, " + (down.isEmpty() ? "servers up" : String.join(", ", down) + " start")
+        + ", every client online" + millisSince(t0));
   }
 
   /** Waits until every client is synced and every replica holds the same normalized state; returns the states. */

@@ -1,12 +1,15 @@
 package io.ysync.e2e;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * What the examples of one property share: the server processes (each with one data directory and one port,
@@ -112,13 +115,23 @@ final class Harness implements AutoCloseable {
   /** Examples run, time, and what was seen. */
   String summary() {
     return String.format("%d examples converged in %.1f s (%d not run: time budget), %d server stops; raw "
-        + "encodeStateAsUpdate bytes equal on all replicas in %d of %d; largest state %d bytes; work dir %s",
+        + "encodeStateAsUpdate bytes equal on all replicas in %d of %d; largest state %d bytes; work dir %s "
+        + "(deleted when the property passes)",
         examples, (System.nanoTime() - startNanos) / 1e9, skipped, restarts, rawEqual, examples, maxStateBytes,
         workDir);
   }
 
   int examples() {
     return examples;
+  }
+
+  /** Deletes the work directory (data directories, logs); call after {@link #close()} when the property passed. */
+  void deleteWorkDir() throws IOException {
+    try (Stream<Path> paths = Files.walk(workDir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   @Override

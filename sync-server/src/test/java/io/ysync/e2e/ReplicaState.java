@@ -9,8 +9,8 @@ import java.util.Base64;
  * @param name the replica ({@code js1}, {@code java2}, {@code server})
  * @param state its raw {@code encodeStateAsUpdate} (V1)
  * @param stateVector its {@code encodeStateVector}
- * @param json its roots {@code text}, {@code array}, {@code map} as JSON with sorted keys, rendered by the replica's own
- *     implementation (yjs for JS clients and the yjs view of the server, io.ysync.crdt for Java clients)
+ * @param json its roots {@code text}, {@code array}, {@code map} as JSON with sorted keys, rendered by the replica's
+ *     own implementation (yjs for JS clients and the yjs view of the server, io.ysync.crdt for Java clients)
  */
 record ReplicaState(String name, byte[] state, byte[] stateVector, String json) {
   static ReplicaState fromDriver(String name, JsonNode dump) {

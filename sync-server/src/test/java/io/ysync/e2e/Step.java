@@ -39,7 +39,7 @@ record Step(int kind, int client, int p1, int p2, int p3, int p4) {
   /** The schedule waits {@code millis} (messages in flight arrive, or do not yet). */
   record Pause(int millis) implements Action {}
 
-  /** A server process (instance number modulo the instances) stops: SIGTERM and drain ({@code graceful}), or SIGKILL. */
+  /** A server (instance number modulo the instances) stops: SIGTERM and drain ({@code graceful}), or SIGKILL. */
   record StopServer(int instance, boolean graceful) implements Action {}
 
   /** A new process of a stopped server starts on its port and data directory. */

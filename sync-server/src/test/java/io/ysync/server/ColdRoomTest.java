@@ -30,6 +30,7 @@ class ColdRoomTest extends NettyTestBase {
   private static final class CountingStore implements DocumentStore {
     final InMemoryDocumentStore inner = new InMemoryDocumentStore();
     final AtomicInteger loads = new AtomicInteger();
+    volatile boolean failLoads;
 
     @Override
     public CompletionStage<List<byte[]>> load(String document) {
@@ -40,6 +41,9 @@ class ColdRoomTest extends NettyTestBase {
     @Override
     public CompletionStage<StoredLog> loadLog(String document) {
       loads.incrementAndGet();
+      if (failLoads) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("corrupt (test)"));
+      }
       return inner.loadLog(document);
     }
 
@@ -226,6 +230,26 @@ class ColdRoomTest extends NettyTestBase {
     try (Client c = new Client(server.port(), "offline-deletes", new Doc())) {
       c.sync();
       assertEquals("wor", c.doc.getText("t").toString());
+    }
+  }
+
+  @Test
+  void failedLoadOfAColdRoom_closesItsConnections1011() throws Exception {
+    Doc known = writeAndLeave("broken");
+    store.failLoads = true;
+    try (Client covering = new Client(server.port(), "broken", copy(known));
+        Client behind = new Client(server.port(), "broken", new Doc())) {
+      covering.sync(); // answered from the cold state
+      assertInstanceOf(YMessage.SyncStep1.class, behind.ws.next());
+      behind.ws.send(new YMessage.SyncStep1(new byte[] {0})); // needs the document, whose load fails
+      assertEquals(CloseCodes.INTERNAL_ERROR, behind.ws.awaitClose());
+      assertEquals(CloseCodes.INTERNAL_ERROR, covering.ws.awaitClose());
+    }
+    store.failLoads = false;
+    awaitUnloaded();
+    try (Client later = new Client(server.port(), "broken", new Doc())) {
+      later.sync();
+      assertEquals("world", later.doc.getText("t").toString(), "nothing was lost or overwritten");
     }
   }
 

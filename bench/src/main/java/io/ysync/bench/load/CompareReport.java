@@ -96,17 +96,21 @@ public final class CompareReport {
       pairs.forEach(p -> sb.append("---:|"));
       sb.append('\n');
       for (Row row : rows) {
-        if (row.metric().equals(Result.CONNECTED)) {
+        if (row.metric().equals(Result.CONNECTED) || row.metric().equals("rate_per_writer")) {
           continue;
         }
-        sb.append("| ").append(row.label()).append(" |");
+        StringBuilder line = new StringBuilder("| ").append(row.label()).append(" |");
+        boolean any = false;
         for (String[] p : pairs) {
           double a = value(find(results, row, p[0]), row);
           double b = value(find(results, row, p[1]), row);
-          sb.append(' ').append(Double.isNaN(a) || Double.isNaN(b) || b <= 0 ? "-"
-              : String.format(Locale.ROOT, "%.2fx", a / b)).append(" |");
+          boolean known = !Double.isNaN(a) && !Double.isNaN(b) && b > 0;
+          any |= known;
+          line.append(' ').append(known ? String.format(Locale.ROOT, "%.2fx", a / b) : "-").append(" |");
         }
-        sb.append('\n');
+        if (any) {
+          sb.append(line).append('\n');
+        }
       }
     }
     sb.append(ladder(results, targets));
@@ -122,6 +126,8 @@ public final class CompareReport {
         case "cross" -> "1 room, 40 clients, 8 writers at 20/s";
         default -> sc;
       };
+      rows.add(new Row(name + ": edits sent/s by the load generator", sc, "", Result.SENT_PER_S, 0));
+      rows.add(new Row(name + ": deliveries/s those edits call for", sc, "", Result.OFFERED_PER_S, 0));
       rows.add(new Row(name + ": delivered updates/s", sc, "", Result.DELIVERED_PER_S, 0));
       rows.add(new Row(name + ": p50 ms", sc, "", Result.P50_MS, 2));
       rows.add(new Row(name + ": p99 ms", sc, "", Result.P99_MS, 2));
@@ -205,8 +211,8 @@ public final class CompareReport {
     if (steps.isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder("\nSaturation ladder (offered edits/s per writer -> delivered updates/s, "
-        + "p99 ms; the ladder stops when a server falls behind):\n\n| offered |");
+    StringBuilder sb = new StringBuilder("\nSaturation ladder (nominal edits/s per writer -> delivered updates/s of "
+        + "those the sent edits called for, p99 ms; the ladder stops when a server falls behind):\n\n| offered |");
     targets.forEach(t -> sb.append(' ').append(t).append(" |"));
     sb.append('\n').append("|---|");
     targets.forEach(t -> sb.append("---:|"));
@@ -221,8 +227,8 @@ public final class CompareReport {
       for (String t : targets) {
         Result r = steps.stream().filter(x -> x.target().equals(t) && x.step().equals(rate)).findFirst()
             .orElse(null);
-        sb.append(' ').append(r == null ? "-" : number(r.get(Result.DELIVERED_PER_S), 0) + ", "
-            + number(r.get(Result.P99_MS), 1) + " ms").append(" |");
+        sb.append(' ').append(r == null ? "-" : number(r.get(Result.DELIVERED_PER_S), 0) + " of "
+            + number(r.get(Result.OFFERED_PER_S), 0) + ", " + number(r.get(Result.P99_MS), 1) + " ms").append(" |");
       }
       sb.append('\n');
     }

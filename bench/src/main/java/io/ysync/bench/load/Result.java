@@ -24,6 +24,11 @@ public record Result(String scenario, String target, String step, Map<String, Do
   public static final String DELIVERED_PER_S = "delivered_per_s";
   /** Deliveries per second a server that keeps up would produce. */
   public static final String EXPECTED_PER_S = "expected_per_s";
+  /**
+   * Deliveries per second the edits actually sent in the window call for (sent x other clients of the room); below
+   * {@link #EXPECTED_PER_S} when the load generator itself could not keep its rate.
+   */
+  public static final String OFFERED_PER_S = "offered_per_s";
   /** Edits sent per second in the window. */
   public static final String SENT_PER_S = "sent_per_s";
   /** Latency percentiles in milliseconds. */

@@ -164,6 +164,7 @@ public final class ScenarioRunner {
       m.put(Result.WANTED, (double) scenario.clients());
       m.put(Result.SENT_PER_S, stats.sent.sum() / seconds);
       m.put(Result.EXPECTED_PER_S, scenario.expectedDeliveriesPerSecond() * connected / scenario.clients());
+      m.put(Result.OFFERED_PER_S, stats.sent.sum() / seconds * (scenario.clientsPerRoom() - 1));
       m.put(Result.DELIVERED_PER_S, delivered / seconds);
       m.put(Result.P50_MS, stats.latency.percentile(50) / 1000.0);
       m.put(Result.P99_MS, stats.latency.percentile(99) / 1000.0);

@@ -130,6 +130,25 @@ public final class StorageWorkload {
     return doc;
   }
 
+  /**
+   * Checks a compacted snapshot of {@code count} typed characters without integrating it into a {@link Doc} (which
+   * the crdt cannot do in reasonable memory yet, see {@code LoadBenchmark}): its state vector, computed by the crdt
+   * from the update alone, must be exactly {@code client: count}.
+   */
+  public static void checkSnapshot(byte[] snapshot, long clientId, int count) {
+    if (snapshot == null) {
+      throw new IllegalStateException("no snapshot");
+    }
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    writeVarUint(expected, 1);
+    writeVarUint(expected, clientId);
+    writeVarUint(expected, count);
+    byte[] actual = io.ysync.storage.CrdtUpdates.stateVectorFunction().stateVector(snapshot);
+    if (!Arrays.equals(actual, expected.toByteArray())) {
+      throw new IllegalStateException("snapshot state vector " + Arrays.toString(actual));
+    }
+  }
+
   /** A new temporary directory on the default file system (the machine's disk, not tmpfs, on the bench host). */
   public static Path tempDir(String prefix) {
     try {

@@ -89,17 +89,25 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void targetSpecNamesSeveralInstances() {
+    Target t = Target.parse("ysync x2, Redis=5001:11,5002", Protocol.Y_WEBSOCKET);
+    assertEquals("ysync x2, Redis", t.name());
+    assertEquals(List.of(new Target.Instance(5001, 11), new Target.Instance(5002, 0)), t.instances());
+    assertEquals(-1, t.rssKib(), "an unknown pid has no RSS");
+  }
+
+  @Test
   void reportShowsValuesRatiosAndTheLadder() {
     var a = new Result("rooms", "ysync", "", Map.of(Result.DELIVERED_PER_S, 200.0, Result.P99_MS, 2.0));
     var b = new Result("rooms", "node", "", Map.of(Result.DELIVERED_PER_S, 100.0, Result.P99_MS, 4.0));
     var step = new Result("saturate", "ysync", "r=5", Map.of(Result.DELIVERED_PER_S, 3000.0, Result.P99_MS, 3.0,
-        Result.WANTED, 200.0, Result.EXPECTED_PER_S, 3000.0));
+        Result.WANTED, 200.0, Result.EXPECTED_PER_S, 3000.0, Result.OFFERED_PER_S, 2900.0));
     String t = CompareReport.markdown(List.of(a, b, step, Result.fromJson(step.toJson())), List.of("node"));
     assertTrue(t.contains("| ysync | node |"), t);
     assertTrue(t.contains("| ysync / node |"), t);
     assertTrue(t.contains("2.00x"), t);
     assertTrue(t.contains("0.50x"), t);
-    assertTrue(t.contains("3,000, 3.0 ms"), t);
+    assertTrue(t.contains("3,000 of 2,900, 3.0 ms"), t);
   }
 
   @Test

@@ -6,29 +6,37 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
  * {@link RedisLink} to a Redis Cluster (7.0+): sharded pub/sub, {@code SPUBLISH} and {@code SSUBSCRIBE}, routed by
- * the channel's slot. The URL {@code redis-cluster://h1:p1,h2:p2} lists seed nodes. Not exercised by the test suite
- * (it runs one standalone {@code redis-server}).
+ * the channel's slot: each (un)subscribe goes to the node connection of the master that owns the slot, and a listener
+ * on that node connection receives its messages (Lettuce does not hand sharded messages of node connections to the
+ * cluster connection's listeners). The URL {@code redis-cluster://h1:p1,h2:p2} lists seed nodes. Tested against a
+ * real three-node cluster at the bus level only (no failover or resharding test).
  */
 final class ClusterLink implements RedisLink {
   private final RedisClusterClient client;
   private final StatefulRedisClusterPubSubConnection<byte[], byte[]> sub;
   private final StatefulRedisClusterConnection<byte[], byte[]> pub;
+  private final BiConsumer<byte[], byte[]> messages;
+  private final Set<String> listenedNodes = ConcurrentHashMap.newKeySet();
 
   private ClusterLink(RedisClusterClient client, StatefulRedisClusterPubSubConnection<byte[], byte[]> sub,
-      StatefulRedisClusterConnection<byte[], byte[]> pub) {
+      StatefulRedisClusterConnection<byte[], byte[]> pub, BiConsumer<byte[], byte[]> messages) {
     this.client = client;
+    this.messages = messages;
     this.sub = sub;
     this.pub = pub;
   }
@@ -64,16 +72,9 @@ final class ClusterLink implements RedisLink {
     StatefulRedisClusterPubSubConnection<byte[], byte[]> sub = null;
     try {
       sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
-      sub.setNodeMessagePropagation(true); // messages arrive on the connection of the node that owns the slot
-      sub.addListener(new RedisClusterPubSubAdapter<byte[], byte[]>() {
-        @Override
-        public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
-          messages.accept(channel, message);
-        }
-      });
       sub.addListener(state);
       StatefulRedisClusterConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE);
-      return new ClusterLink(client, sub, pub);
+      return new ClusterLink(client, sub, pub, messages);
     } catch (RuntimeException e) {
       if (sub != null) {
         sub.close();
@@ -92,8 +93,18 @@ final class ClusterLink implements RedisLink {
         all.add(CompletableFuture.failedFuture(new IllegalStateException("no master for the slot of a channel")));
         continue;
       }
-      var node = sub.getConnection(owner.getNodeId()).async();
-      all.add((subscribe ? node.ssubscribe(channel) : node.sunsubscribe(channel)).toCompletableFuture());
+      StatefulRedisPubSubConnection<byte[], byte[]> node = sub.getConnection(owner.getNodeId());
+      if (listenedNodes.add(owner.getNodeId())) {
+        // Lettuce does not propagate sharded messages of node connections to the cluster connection's listeners
+        node.addListener(new RedisPubSubAdapter<>() {
+          @Override
+          public void smessage(byte[] channel, byte[] message) {
+            messages.accept(channel, message);
+          }
+        });
+      }
+      all.add((subscribe ? node.async().ssubscribe(channel) : node.async().sunsubscribe(channel))
+          .toCompletableFuture());
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }

@@ -61,8 +61,12 @@ sealed interface RedisLink extends AutoCloseable permits StandaloneLink, Cluster
         .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build();
   }
 
-  /** {@link #clientOptions()} for a cluster client. */
+  /**
+   * {@link #clientOptions()} for a cluster client, except that commands wait (in a bounded queue) for a node
+   * connection that is not connected yet: Lettuce opens node connections lazily, on their first command.
+   */
   static ClusterClientOptions clusterOptions() {
-    return ClusterClientOptions.builder(clientOptions()).build();
+    return ClusterClientOptions.builder(clientOptions())
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).requestQueueSize(10_000).build();
   }
 }

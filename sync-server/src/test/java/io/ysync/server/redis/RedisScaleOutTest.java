@@ -131,9 +131,10 @@ class RedisScaleOutTest {
           javaClients));
       assertEquals(expectedKeys, three.get(0).fetch(room).keys().size());
       assertEquals(jsResult.get(room).get("text").asText(), three.get(0).fetch(room).text(), room);
-      System.out.printf("scale-out: room %s converged on 3 instances, %d Java + %d JS clients, %d keys, "
-          + "%d ms after the Java edits (+%d ms wait here)%n", room, three.size(), jsPerRoom, expectedKeys,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - editsDone) - ms, ms);
+      System.out.printf("scale-out: room %s: %d keys from %d Java + %d JS clients on 3 instances, every replica "
+          + "identical %d ms after the Java clients' last edit (the JS clients were still editing then; this "
+          + "check waited %d ms)%n", room, expectedKeys, three.size(), jsPerRoom,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - editsDone), ms);
     }
     // awareness: every Java client sees the other Java clients of its room, whatever their instance
     for (YClient c : javaClients) {
@@ -200,13 +201,11 @@ class RedisScaleOutTest {
     long restarted = System.nanoTime();
     redis.restart();
     long readyMs = await("ready again", 20_000, () -> a.bus.ready() && b.bus.ready());
-    long convergedMs = await("convergence after the outage", 20_000,
-        () -> converged(room, keys, List.of(a, b), clients));
+    await("convergence after the outage", 20_000, () -> converged(room, keys, List.of(a, b), clients));
     assertEquals(200, a.readyz());
     System.out.printf("scale-out: Redis outage: ready %d ms after redis-server restarted, all replicas converged "
         + "%d ms after the restart (repair interval %d ms)%n", readyMs,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted), REPAIR.toMillis());
-    assertTrue(convergedMs >= 0);
   }
 
   @Test
