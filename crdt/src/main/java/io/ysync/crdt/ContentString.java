@@ -9,19 +9,35 @@ import java.util.List;
 /** Text content; length counts UTF-16 code units as in JS. */
 // Port of ContentString, yjs src/structs/ContentString.js v13.6.33
 final class ContentString implements Content {
-  String str;
+  private String str;
+  /**
+   * The text while merges are pending ({@code null} otherwise): JS strings concatenate as ropes, Java strings copy,
+   * so a transaction that merges n adjacent items (loading a snapshot of n one-character inserts) would cost O(n^2)
+   * with {@code String.concat}. Merges append here and {@link #str()} materialises once.
+   */
+  private StringBuilder merged;
 
   ContentString(String str) {
     this.str = str;
   }
 
+  /** The text. */
+  String str() {
+    if (merged != null) {
+      str = merged.toString();
+      merged = null;
+    }
+    return str;
+  }
+
   @Override
   public int getLength() {
-    return str.length();
+    return merged != null ? merged.length() : str.length();
   }
 
   @Override
   public List<Object> getContent() {
+    String str = str();
     ArrayList<Object> cs = new ArrayList<>(str.length());
     for (int i = 0; i < str.length(); i++) {
       cs.add(String.valueOf(str.charAt(i)));
@@ -36,11 +52,12 @@ final class ContentString implements Content {
 
   @Override
   public Content copy() {
-    return new ContentString(str);
+    return new ContentString(str());
   }
 
   @Override
   public Content splice(int offset) {
+    str();
     ContentString right = new ContentString(str.substring(offset));
     str = str.substring(0, offset);
     // Prevent encoding invalid documents because of splitting of surrogate pairs: https://github.com/yjs/yjs/issues/248
@@ -57,7 +74,10 @@ final class ContentString implements Content {
 
   @Override
   public boolean mergeWith(Content right) {
-    str = str.concat(((ContentString) right).str);
+    if (merged == null) {
+      merged = new StringBuilder(str.length() * 2 + 16).append(str);
+    }
+    merged.append(((ContentString) right).str());
     return true;
   }
 
@@ -72,6 +92,7 @@ final class ContentString implements Content {
 
   @Override
   public void write(UpdateEncoder encoder, int offset) {
+    String str = str();
     encoder.writeString(offset == 0 ? str : str.substring(offset));
   }
 

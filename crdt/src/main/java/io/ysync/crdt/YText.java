@@ -110,7 +110,7 @@ public class YText extends AbstractType {
     StringBuilder str = new StringBuilder();
     for (Item n = _start; n != null; n = n.right) {
       if (!n.isDeleted() && n.countable() && n.content instanceof ContentString cs) {
-        str.append(cs.str);
+        str.append(cs.str());
       }
     }
     return str.toString();
@@ -244,7 +244,7 @@ public class YText extends AbstractType {
             packStr(ops, str, currentAttributes);
             currentAttributes.remove("ychange");
           }
-          str.append(cs.str);
+          str.append(cs.str());
         }
         case ContentType ct -> {
           packStr(ops, str, currentAttributes);

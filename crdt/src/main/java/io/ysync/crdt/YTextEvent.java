@@ -147,7 +147,7 @@ public class YTextEvent extends YEvent {
                 b.addOp();
                 b.action = Action.INSERT;
               }
-              b.insertStr.append(cs.str);
+              b.insertStr.append(cs.str());
             }
           } else if (deletes(item)) {
             if (b.action != Action.DELETE) {

@@ -47,8 +47,8 @@ class ItemTest {
   void contentString_spliceInsideSurrogatePair_replacesBothHalves() {
     ContentString s = new ContentString("a\uD83D\uDE00b");
     Content right = s.splice(2);
-    assertEquals("a\uFFFD", s.str);
-    assertEquals("\uFFFDb", ((ContentString) right).str);
+    assertEquals("a\uFFFD", s.str());
+    assertEquals("\uFFFDb", ((ContentString) right).str());
   }
 
   @Test

@@ -105,7 +105,7 @@ class YTextTest {
     assertDelta("[{ insert: 'zb', attributes: { bold: true } }]", text0.toDelta());
     assertDelta("[{ insert: 'z', attributes: { bold: true } }]", delta.get(0));
     // Does not insert duplicate attribute marker
-    assertEquals("b", ((ContentString) text0._start.right.right.right.content).str);
+    assertEquals("b", ((ContentString) text0._start.right.right.right.content).str());
     text0.insert(0, "y");
     assertEquals("yzb", text0.toString());
     assertDelta("[{ insert: 'y' }, { insert: 'zb', attributes: { bold: true } }]", text0.toDelta());

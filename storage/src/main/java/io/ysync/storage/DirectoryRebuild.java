@@ -19,6 +19,8 @@ import org.rocksdb.RocksIterator;
  * and tail and records the state vector of the merge, so that {@code coverage} answers without loading again.
  */
 final class DirectoryRebuild {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DirectoryRebuild.class);
+
   private final RocksStore store;
   private final LogReader reader;
   private final DocumentDirectory directory;
@@ -63,6 +65,22 @@ final class DirectoryRebuild {
       }
     }
     return needStateVector;
+  }
+
+  /**
+   * Writes a new random epoch to RocksDB (synced) at a clean close, for the directory's clean marker; null if that
+   * failed (the next open then rebuilds the directory). Call after the last append and compaction.
+   */
+  byte @Nullable [] writeEpoch() {
+    byte[] epoch = new byte[16];
+    new java.security.SecureRandom().nextBytes(epoch);
+    try {
+      store.db().put(store.meta, store.writeOptions(true), Keys.EPOCH_KEY, epoch);
+      return epoch;
+    } catch (org.rocksdb.RocksDBException e) {
+      LOG.error("{}", store.translate(e, null, "write epoch").getMessage());
+      return null;
+    }
   }
 
   /** Time stamp of the latest snapshot (its compaction), read from the entry header; 0 if none. */

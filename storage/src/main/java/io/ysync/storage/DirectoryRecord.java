@@ -116,9 +116,14 @@ record DirectoryRecord(
         lastAccessMillis, svSeq, svLength == SV_IN_ROCKSDB ? -1 : svLength, svLength != SV_IN_ROCKSDB);
   }
 
+  /**
+   * Returns this record with the in-memory numbers of {@code s}. The compaction time is the later of both: a document's
+   * in-memory state starts at 0 after a restart, the record knows better.
+   */
   DirectoryRecord withStats(DocState s, long accessMillis) {
-    return new DirectoryRecord(s.committedSeq, s.logEntries, s.logBytes, s.snapshotSeq, s.lastCompactionMillis,
-        accessMillis, svSeq, svCrc, svLength, svInline, answerSeq, answerCrc, answer);
+    return new DirectoryRecord(s.committedSeq, s.logEntries, s.logBytes, s.snapshotSeq,
+        Math.max(lastCompactionMillis, s.lastCompactionMillis), accessMillis, svSeq, svCrc, svLength, svInline,
+        answerSeq, answerCrc, answer);
   }
 
   /** Returns this record with the stats of a scan of RocksDB (directory rebuild). */

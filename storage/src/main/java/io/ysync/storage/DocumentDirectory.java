@@ -12,15 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The persisted off-heap document directory: a Chronicle Map from document id to a fixed-size
- * {@link DirectoryRecord}, in a file next to the RocksDB directory.
+ * The persisted off-heap document directory: a Chronicle Map from document id to a fixed-size {@link DirectoryRecord},
+ * in a file next to the RocksDB directory.
  *
  * <p>Design note: the directory is a cache of RocksDB. Every failure here (full map, corrupt record) is logged and
- * counted, never propagated to an append. A clean close writes a marker file holding the store's epoch, a random
- * value written to RocksDB at the same close; the directory is {@link #trusted()} on the next open only if the map
- * opened without recovery, the marker's epoch equals RocksDB's and every record passes its checksum. Anything else (a crash, a missing, truncated or
- * unreadable map, a map in an older format, a RocksDB restored from a backup that is older or newer than the map)
- * leaves it untrusted, and the storage rebuilds it from RocksDB ({@link DirectoryRebuild}).
+ * counted, never propagated to an append. A clean close writes a marker file holding the store's epoch, a random value
+ * written to RocksDB at the same close; the directory is {@link #trusted()} on the next open only if the map opened
+ * without recovery, the marker's epoch equals RocksDB's and every record passes its checksum. Anything else (a crash, a
+ * missing, truncated or unreadable map, a map in an older format, a RocksDB restored from a backup that is older or
+ * newer than the map) leaves it untrusted, and the storage rebuilds it from RocksDB ({@link DirectoryRebuild}).
  */
 final class DocumentDirectory implements AutoCloseable {
   /** File of the map, inside the data directory (the name carries the record format). */

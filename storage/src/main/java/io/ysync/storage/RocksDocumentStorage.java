@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * The {@link DocumentStorage} implementation: RocksDB log and snapshots, Chronicle Map directory, group committer
  * thread and compaction thread.
  *
- * <p>Design note: resources are created in the order RocksDB, directory (rebuilt from RocksDB if untrusted),
- * compaction thread, committer thread, state-vector rebuild thread, and closed in reverse. A read-write lock guards the lifecycle: every public call holds the read lock while it touches
- * native objects, {@code close()} takes the write lock only to flip {@code closed}, so no call is inside RocksDB when
- * it is closed and no append is enqueued after the committer drained. Per-document state lives in {@link DocState}
- * (one map entry per document touched since open, about 200 bytes each).
+ * <p>Design note: resources are created in the order RocksDB, directory (rebuilt from RocksDB if untrusted), compaction
+ * thread, committer thread, state-vector rebuild thread, and closed in reverse. A read-write lock guards the lifecycle:
+ * every public call holds the read lock while it touches native objects, {@code close()} takes the write lock only to
+ * flip {@code closed}, so no call is inside RocksDB when it is closed and no append is enqueued after the committer
+ * drained. Per-document state lives in {@link DocState} (one map entry per document touched since open, about 200 bytes
+ * each).
  */
 final class RocksDocumentStorage implements DocumentStorage {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDocumentStorage.class);
@@ -462,22 +463,6 @@ final class RocksDocumentStorage implements DocumentStorage {
     }
   }
 
-  /**
-   * Writes a new random epoch to RocksDB (synced) for the clean marker; null if that failed (the next open then
-   * rebuilds the directory).
-   */
-  private byte @Nullable [] writeEpoch() {
-    byte[] epoch = new byte[16];
-    new java.security.SecureRandom().nextBytes(epoch);
-    try {
-      store.db().put(store.meta, store.writeOptions(true), Keys.EPOCH_KEY, epoch);
-      return epoch;
-    } catch (RocksDBException e) {
-      LOG.error("{}", store.translate(e, null, "write epoch").getMessage());
-      return null;
-    }
-  }
-
   /** Test access: a reader bound to a point-in-time view; close it. */
   LogReader.View consistentView() {
     return reader.view();
@@ -517,7 +502,7 @@ final class RocksDocumentStorage implements DocumentStorage {
       }
     }
     try {
-      directory.close(writeEpoch());
+      directory.close(rebuild.writeEpoch());
       store.syncWal();
     } catch (RocksDBException e) {
       LOG.error("{}", store.translate(e, null, "sync WAL on close").getMessage());

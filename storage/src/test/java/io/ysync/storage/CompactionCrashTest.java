@@ -222,7 +222,8 @@ class CompactionCrashTest {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     System.out.printf("compaction crash test (seed %d): %d kills in %d ms, %d right after a compaction announced its "
-            + "write, %d while a compaction write was open; %d compaction writes, %d acknowledged appends; start/verify ms %s%n",
+            + "write, %d while a compaction write was open; %d compaction writes, %d acknowledged appends; "
+            + "start/verify ms %s%n",
         seed, kills, millis, targeted, killsInsideCompactionWrite, compactionWrites, acknowledged, timings);
     assertTrue(kills >= KILLS_ON_A_LOADED_MACHINE, "only " + kills + " kills in " + millis + " ms (seed " + seed + ")");
     assertTrue(compactionWrites > kills, "compaction did not run constantly: " + compactionWrites + " writes");

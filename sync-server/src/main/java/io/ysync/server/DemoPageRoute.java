@@ -83,21 +83,19 @@ final class DemoPageRoute implements HttpRoute {
   }
 
   @Override
-  public void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+  public Outcome handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
     HttpMethod method = req.method();
     boolean head = method.equals(HttpMethod.HEAD);
     if (!head && !method.equals(HttpMethod.GET)) {
       FullHttpResponse res = text(req, HttpResponseStatus.METHOD_NOT_ALLOWED, "GET or HEAD\n");
       res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-      send(ctx, req, res, false);
-      return;
+      return send(ctx, req, res, false);
     }
     String path = query.path();
     DemoPageAssets.Asset asset = assets.find(path);
     if (asset == null) {
       String body = !assets.built() && !path.startsWith(ASSETS) ? NOT_BUILT : "not found\n";
-      send(ctx, req, text(req, HttpResponseStatus.NOT_FOUND, body), head);
-      return;
+      return send(ctx, req, text(req, HttpResponseStatus.NOT_FOUND, body), head);
     }
     FullHttpResponse res;
     if (matchesEtag(req.headers().get(HttpHeaderNames.IF_NONE_MATCH), asset.etag())) {
@@ -120,7 +118,7 @@ final class DemoPageRoute implements HttpRoute {
       res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
     }
     res.headers().set("x-content-type-options", "nosniff");
-    send(ctx, req, res, head);
+    return send(ctx, req, res, head);
   }
 
   /** Whether an {@code If-None-Match} header names {@code etag} (or is {@code *}). */
@@ -167,8 +165,12 @@ final class DemoPageRoute implements HttpRoute {
     return res;
   }
 
-  /** Writes {@code res}; a HEAD answer keeps the GET's headers (length included) but drops the body. */
-  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res, boolean head) {
+  /**
+   * Writes {@code res}; a HEAD answer keeps the GET's headers (length included) but drops the body.
+   *
+   * @return {@link Outcome#RESPONDED} on a keep-alive connection, else {@link Outcome#TOOK_OVER} (it closes)
+   */
+  private static Outcome send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res, boolean head) {
     int length = res.content().readableBytes();
     FullHttpResponse out = res;
     if (head) {
@@ -180,9 +182,10 @@ final class DemoPageRoute implements HttpRoute {
     if (HttpUtil.isKeepAlive(req)) {
       out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(out);
-    } else {
-      out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      return Outcome.RESPONDED;
     }
+    out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    return Outcome.TOOK_OVER;
   }
 }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Routes HTTP requests: WebSocket upgrades under the path prefix (authenticated here, before any WebSocket frame;
  * then handed to Netty's handshaker), {@code /healthz}, {@code /readyz}, {@code /metrics} and the document API
  * {@code GET /api/docs/<room>} / {@code POST /api/docs/<room>/update}. Also enforces the handshake timeout: a
- * connection must deliver a complete request within it (re-armed after every response).
+ * connection must deliver a complete request within it (re-armed after every response, a route's included when it
+ * answers {@link HttpRoute.Outcome#RESPONDED}).
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(HttpRequestHandler.class);
@@ -70,6 +71,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }, server.config().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** After a complete keep-alive response: the next request must arrive within the timeout too. */
+  private void rearmTimeout(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive() && !ctx.isRemoved()) {
+      armTimeout(ctx);
+    }
+  }
+
   private void disarmTimeout() {
     if (timeout != null) {
       timeout.cancel(false);
@@ -90,7 +98,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     boolean upgrade = isUpgrade(req);
     for (HttpRoute route : server.routes()) {
       if (route.matches(path, upgrade)) {
-        route.handle(ctx, req, query);
+        if (route.handle(ctx, req, query) == HttpRoute.Outcome.RESPONDED) {
+          rearmTimeout(ctx);
+        }
         return;
       }
     }
@@ -406,9 +416,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (keepAlive && !server.draining().get()) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);
-      if (ctx.channel().isActive() && !ctx.isRemoved()) {
-        armTimeout(ctx);
-      }
+      rearmTimeout(ctx);
     } else {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);

@@ -22,6 +22,20 @@ interface HttpRoute {
   /**
    * Serves the request on the event loop: writes a response, or takes over the channel. The caller releases
    * {@code req} after this returns; retain it to keep it longer.
+   *
+   * @return {@link Outcome#RESPONDED} only if a complete response was written and the connection stays open for
+   *     the next request
    */
-  void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) throws Exception;
+  Outcome handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) throws Exception;
+
+  /** What {@link #handle} did with the connection; tells {@link HttpRequestHandler} whether to re-arm its timeout. */
+  enum Outcome {
+    /**
+     * A complete response was written on a keep-alive connection: the next request must arrive within the handshake
+     * timeout, as after the handler's own responses.
+     */
+    RESPONDED,
+    /** The route owns the channel from now on: it streams, upgraded it, or closes it after its answer. */
+    TOOK_OVER
+  }
 }

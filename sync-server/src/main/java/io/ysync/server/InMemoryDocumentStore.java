@@ -1,7 +1,5 @@
 package io.ysync.server;
 
-import io.ysync.crdt.Updates;
-import io.ysync.crdt.codec.DecodeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,8 +109,8 @@ public final class InMemoryDocumentStore implements DocumentStore {
         return CompletableFuture.completedFuture(new LogRange.Entries(entries, last));
       }
       try {
-        return CompletableFuture.completedFuture(new LogRange.Snapshot(Updates.mergeUpdates(log), last));
-      } catch (DecodeException e) {
+        return CompletableFuture.completedFuture(new LogRange.Snapshot(DefaultEngines.mergeUpdates(log), last));
+      } catch (DocumentEngine.MalformedUpdateException e) {
         return CompletableFuture.failedFuture(new IllegalStateException("cannot merge the log of " + document, e));
       }
     }

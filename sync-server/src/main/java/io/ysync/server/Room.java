@@ -7,7 +7,6 @@ import io.ysync.proto.AwarenessUpdate;
 import io.ysync.proto.MessageType;
 import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
-import io.ysync.proto.pb.Envelope;
 import io.ysync.proto.pb.Kind;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note: everything a room owns (document engine, awareness, connection list, size estimate) is touched
  * only by its {@link SerialExecutor}; event loops only decode frames and submit them. The life cycle (reference
- * count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is guarded by the room's monitor and driven by
- * {@link RoomRegistry}. Updates follow: apply -> store append -> (when the append completes) echo to every
+ * count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is a {@link RoomLifecycle}, driven by {@link RoomRegistry}.
+ * Updates follow the {@link UpdatePipeline}: apply -> store append -> (when the append completes) echo to every
  * connection, the sender included -> publish on the bus. A room in UNLOADING never takes new connections: joiners
  * wait for {@link #unloaded()} and load a fresh room from the store, which the unload flushed first.
  *
@@ -38,8 +37,6 @@ final class Room {
   private static final Logger LOG = LoggerFactory.getLogger(Room.class);
   private static final long AWARENESS_CHECK_MILLIS = Awareness.OUTDATED_TIMEOUT_MILLIS / 10;
 
-  enum State { LOADING, ACTIVE, UNLOADING, CLOSED }
-
   private final String name;
   private final RoomContext ctx;
   private final RoomRegistry registry;
@@ -49,29 +46,41 @@ final class Room {
   private final CompletableFuture<Room> documentReady = new CompletableFuture<>();
   private volatile boolean documentLoaded;
   private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
-
-  // guarded by this
-  private State state = State.LOADING;
-  private int refs;
-  private ScheduledFuture<?> unloadTimer;
+  private final RoomLifecycle lifecycle;
+  private final UpdatePipeline pipeline;
 
   // room executor only
   private DocumentEngine engine;
   private final Awareness awareness = new Awareness();
   private final List<Connection> connections = new ArrayList<>();
-  private long approxBytes;
   private ScheduledFuture<?> awarenessTimer;
   private RoomReplication replication;
   /** Answers sync messages while the document is not loaded; {@code null} once it is. */
   private ColdRoom cold;
-  /** Sequence number of the last stored update of the document, -1 when unknown. */
-  private long lastSequence = -1;
 
   Room(String name, RoomContext ctx, RoomRegistry registry) {
     this.name = name;
     this.ctx = ctx;
     this.registry = registry;
     this.executor = new SerialExecutor(ctx.pool());
+    this.lifecycle = new RoomLifecycle(ctx.timer(), ctx.config().roomGrace(), () -> executor.execute(this::unload));
+    this.pipeline = new UpdatePipeline(name, ctx, executor, new UpdatePipeline.Sink() {
+      @Override
+      public void echo(byte[] update) {
+        if (!connections.isEmpty()) {
+          broadcast(Metrics.MessageKind.UPDATE, Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, update));
+        }
+        if (replication != null) {
+          replication.documentChanged();
+        }
+      }
+
+      @Override
+      public void storageFailed() {
+        closeAll(CloseCodes.INTERNAL_ERROR, "storage failure");
+        dropAfterStorageFailure();
+      }
+    });
     awareness.onUpdate(this::onAwarenessUpdate);
   }
 
@@ -91,8 +100,8 @@ final class Room {
     return unloaded;
   }
 
-  synchronized boolean isLoaded() {
-    return state == State.ACTIVE && documentLoaded;
+  boolean isLoaded() {
+    return lifecycle.isActive() && documentLoaded;
   }
 
   /**
@@ -115,7 +124,7 @@ final class Room {
       }
       cold = new ColdRoom(this, checks, found.get());
       startAwarenessTimer();
-      activate();
+      lifecycle.activate();
       LOG.debug("event=room_opened_cold room={} seq={}", name, found.get().lastSequence());
       ready.complete(this);
     }));
@@ -144,17 +153,6 @@ final class Room {
     }
   }
 
-  private void activate() {
-    synchronized (this) {
-      if (state == State.LOADING) {
-        state = State.ACTIVE;
-        if (refs == 0) {
-          scheduleUnload(); // everybody left while the document was loading
-        }
-      }
-    }
-  }
-
   /** Loads the document from the store (room executor); a cold room replays its waiting messages afterwards. */
   void loadDocument() {
     ctx.store().loadLog(name).whenComplete((stored, err) -> executor.execute(() -> {
@@ -164,24 +162,25 @@ final class Room {
         return;
       }
       List<byte[]> updates = stored.updates();
+      long bytes = 0;
       try {
         engine = ctx.engines().create(name);
         for (byte[] u : updates) {
           engine.applyUpdate(u);
-          approxBytes += u.length;
+          bytes += u.length;
         }
       } catch (Exception e) {
         LOG.error("event=room_load_failed room={}", name, e);
         failLoad(e);
         return;
       }
-      lastSequence = stored.lastSequence();
+      pipeline.loaded(bytes, stored.lastSequence());
       replication = new RoomReplication(name, ctx, executor, awareness, () -> engine, u -> apply(u, false));
       replication.start(); // subscribes; peers fill in what the store lacks (RoomReplication)
       startAwarenessTimer();
-      activate();
+      lifecycle.activate();
       documentLoaded = true;
-      LOG.debug("event=room_loaded room={} updates={} bytes={}", name, updates.size(), approxBytes);
+      LOG.debug("event=room_loaded room={} updates={} bytes={}", name, updates.size(), pipeline.approxBytes());
       ready.complete(this);
       documentReady.complete(this);
       if (cold != null) {
@@ -213,24 +212,14 @@ final class Room {
   }
 
   private void failLoad(Throwable err) {
-    boolean wasOpen;
-    synchronized (this) {
-      wasOpen = state == State.ACTIVE;
-      state = State.CLOSED;
-      if (unloadTimer != null) {
-        unloadTimer.cancel(false);
-        unloadTimer = null;
-      }
-    }
+    boolean wasOpen = lifecycle.close();
     if (engine != null) {
       engine.close();
       engine = null;
     }
     if (wasOpen) { // a cold room: its clients cannot be served
       cold = null;
-      for (Connection c : List.copyOf(connections)) {
-        c.close(CloseCodes.INTERNAL_ERROR, "document unavailable");
-      }
+      closeAll(CloseCodes.INTERNAL_ERROR, "document unavailable");
       closeResources();
       registry.removed(this);
     }
@@ -239,42 +228,14 @@ final class Room {
     unloaded.complete(null);
   }
 
-  /** Takes a reference unless the room is unloading; cancels a pending unload. */
-  synchronized boolean tryRetain() {
-    if (state == State.UNLOADING || state == State.CLOSED) {
-      return false;
-    }
-    refs++;
-    if (unloadTimer != null) {
-      unloadTimer.cancel(false);
-      unloadTimer = null;
-    }
-    return true;
+  /** Takes a reference unless the room is unloading; cancels a pending unload (any thread). */
+  boolean tryRetain() {
+    return lifecycle.tryRetain();
   }
 
-  /** Drops a reference; the last one schedules the unload after the grace period. */
-  synchronized void release() {
-    if (--refs > 0 || state != State.ACTIVE) {
-      return; // a room still LOADING schedules its unload when the load completes
-    }
-    scheduleUnload();
-  }
-
-  // guarded by this
-  private void scheduleUnload() {
-    long grace = ctx.config().roomGrace().toMillis();
-    unloadTimer = ctx.timer().schedule(this::tryUnload, grace, TimeUnit.MILLISECONDS);
-  }
-
-  private void tryUnload() {
-    synchronized (this) {
-      if (refs > 0 || state != State.ACTIVE) {
-        return;
-      }
-      state = State.UNLOADING;
-      unloadTimer = null;
-    }
-    executor.execute(this::unload);
+  /** Drops a reference; the last one schedules the unload after the grace period (any thread). */
+  void release() {
+    lifecycle.release();
   }
 
   private void unload() {
@@ -286,9 +247,7 @@ final class Room {
         recordColdState();
       }
       closeResources();
-      synchronized (this) {
-        state = State.CLOSED;
-      }
+      lifecycle.close();
       registry.removed(this);
       unloaded.complete(null);
       LOG.debug("event=room_unloaded room={}", name);
@@ -312,6 +271,7 @@ final class Room {
    * it: the state vector and exactly what {@link #onMessage} answers to a SyncStep1 that covers it.
    */
   private void recordColdState() {
+    long lastSequence = pipeline.lastSequence();
     if (engine == null || lastSequence < 0 || ctx.engines().coldChecks() == null) {
       return;
     }
@@ -340,17 +300,13 @@ final class Room {
   CompletionStage<Void> shutdown() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     executor.execute(() -> {
-      for (Connection c : List.copyOf(connections)) {
-        c.close(CloseCodes.GOING_AWAY, "server shutting down");
-      }
+      closeAll(CloseCodes.GOING_AWAY, "server shutting down");
       flush().whenComplete((v, err) -> executor.execute(() -> {
         if (err == null) {
           recordColdState();
         }
         closeResources();
-        synchronized (this) {
-          state = State.CLOSED;
-        }
+        lifecycle.close();
         unloaded.complete(null);
         if (err != null) {
           done.completeExceptionally(err);
@@ -471,43 +427,7 @@ final class Room {
     if (engine == null) {
       throw new CloseConnectionException(CloseCodes.INTERNAL_ERROR, "document '" + name + "' is unavailable");
     }
-    if (approxBytes + update.length > ctx.config().maxDocumentBytes()) {
-      throw new CloseConnectionException(CloseCodes.MESSAGE_TOO_BIG,
-          "document '" + name + "' would exceed " + ctx.config().maxDocumentBytes() + " bytes");
-    }
-    long t0 = System.nanoTime();
-    List<byte[]> emitted = engine.applyUpdate(update);
-    ctx.metrics().observeApplyNanos(System.nanoTime() - t0);
-    if (emitted.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    CompletionStage<Void> last = CompletableFuture.completedFuture(null);
-    byte[] svAfter = engine.encodeStateVector();
-    for (int i = 0; i < emitted.size(); i++) {
-      byte[] u = emitted.get(i);
-      approxBytes += u.length;
-      // the state vector after the whole batch belongs to its last update only
-      CompletableFuture<Long> appended = ctx.store()
-          .append(name, u, i == emitted.size() - 1 ? svAfter : null).toCompletableFuture();
-      if (appended.isDone() && !appended.isCompletedExceptionally()) {
-        broadcastUpdate(u, publish, appended.join());
-        last = CompletableFuture.completedFuture(null);
-      } else {
-        last = appended.handleAsync((seq, err) -> {
-          if (err != null) {
-            LOG.error("event=store_append_failed room={} bytes={}", name, u.length, err);
-            for (Connection c : List.copyOf(connections)) {
-              c.close(CloseCodes.INTERNAL_ERROR, "storage failure");
-            }
-            dropAfterStorageFailure();
-            throw new IllegalStateException("store append failed for " + name, err);
-          }
-          broadcastUpdate(u, publish, seq);
-          return null;
-        }, executor);
-      }
-    }
-    return last;
+    return pipeline.apply(engine, update, publish);
   }
 
   /**
@@ -516,49 +436,13 @@ final class Room {
    * mark. An unloading room finishes its own unload.
    */
   private void dropAfterStorageFailure() {
-    synchronized (this) {
-      if (state != State.ACTIVE) {
-        return;
-      }
-      state = State.CLOSED;
-      if (unloadTimer != null) {
-        unloadTimer.cancel(false);
-        unloadTimer = null;
-      }
+    if (!lifecycle.closeIfActive()) {
+      return;
     }
     closeResources();
     registry.removed(this);
     unloaded.complete(null);
     LOG.warn("event=room_dropped_after_storage_failure room={}", name);
-  }
-
-  private void broadcastUpdate(byte[] update, boolean publish, long sequence) {
-    lastSequence = Math.max(lastSequence, sequence);
-    if (!connections.isEmpty()) {
-      ByteBuf frame = Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, update);
-      broadcast(Metrics.MessageKind.UPDATE, frame);
-    }
-    if (replication != null) {
-      replication.documentChanged();
-    }
-    if (publish) {
-      publish(Kind.KIND_UPDATE, update);
-    }
-    for (DocumentListener listener : ctx.listeners()) {
-      try {
-        listener.updateAccepted(name, update, sequence);
-      } catch (RuntimeException e) {
-        LOG.warn("event=document_listener_failed room={} seq={}", name, sequence, e);
-      }
-    }
-  }
-
-  private void publish(Kind kind, byte[] payload) {
-    if (ctx.bus().distributed()) {
-      ctx.bus().publish(Envelope.newBuilder().setDocument(name).setOriginInstance(ctx.bus().instanceId())
-          .setKind(kind).setPayload(com.google.protobuf.ByteString.copyFrom(payload))
-          .setTimestampMillis(System.currentTimeMillis()).build());
-    }
   }
 
   private void onAwarenessUpdate(AwarenessChange change) {
@@ -575,7 +459,7 @@ final class Room {
       broadcast(Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), update));
     }
     if (!fromBus) {
-      publish(Kind.KIND_AWARENESS, update);
+      pipeline.publish(Kind.KIND_AWARENESS, update);
     }
   }
 
@@ -587,6 +471,13 @@ final class Room {
       connections.get(i).send(frame.retainedDuplicate());
     }
     frame.release();
+  }
+
+  /** Closes every connection of the room with {@code code} and {@code reason}. */
+  private void closeAll(int code, String reason) {
+    for (Connection c : List.copyOf(connections)) {
+      c.close(code, reason);
+    }
   }
 
   private void send(Connection c, Metrics.MessageKind kind, ByteBuf frame) {

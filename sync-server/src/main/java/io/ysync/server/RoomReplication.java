@@ -1,8 +1,6 @@
 package io.ysync.server;
 
 import com.google.protobuf.ByteString;
-import io.ysync.crdt.StateVector;
-import io.ysync.crdt.codec.DecodeException;
 import io.ysync.proto.Awareness;
 import io.ysync.proto.AwarenessChange;
 import io.ysync.proto.pb.Control;
@@ -176,11 +174,11 @@ final class RoomReplication implements AutoCloseable {
     boolean peerLacks;
     boolean weLack;
     try {
-      Map<Long, Long> theirs = StateVector.decode(peerVector).toMap();
-      Map<Long, Long> ours = StateVector.decode(ownVector).toMap();
+      Map<Long, Long> theirs = DefaultEngines.decodeStateVector(peerVector);
+      Map<Long, Long> ours = DefaultEngines.decodeStateVector(ownVector);
       peerLacks = ahead(ours, theirs);
       weLack = ahead(theirs, ours);
-    } catch (DecodeException e) {
+    } catch (DocumentEngine.MalformedUpdateException e) {
       LOG.warn("event=bus_state_vector_rejected room={} origin={} reason=\"{}\"", room, peer, e.getMessage());
       return;
     }

@@ -70,19 +70,15 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
   private final Set<String> topics = new HashSet<>();
   private Channel channel;
   private boolean started;
-  private double tokens;
-  private long lastRefill;
+  private final ConnectionGuards guards;
   private boolean pongReceived = true;
   private ScheduledFuture<?> pingTask;
-  private ScheduledFuture<?> expiryTask;
-  private ScheduledFuture<?> slowConsumerTask;
 
   SignalingHandler(ServerContext server, SignalingHub hub, Principal principal) {
     this.server = server;
     this.hub = hub;
     this.principal = principal;
-    this.tokens = server.config().rateBurst();
-    this.lastRefill = System.nanoTime();
+    this.guards = new ConnectionGuards(server);
   }
 
   @Override
@@ -112,12 +108,7 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
       pongReceived = false;
       ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
     }, ping, ping, TimeUnit.MILLISECONDS);
-    if (principal.expiresAtMillis() != Long.MAX_VALUE) {
-      long delay = Math.max(0, principal.expiresAtMillis() - System.currentTimeMillis());
-      expiryTask = ctx.executor().schedule(() -> {
-        ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.TOKEN_EXPIRED, "token expired"));
-      }, delay, TimeUnit.MILLISECONDS);
-    }
+    guards.expireWith(ctx, principal);
   }
 
   @Override
@@ -139,11 +130,7 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
 
   private void onMessage(ChannelHandlerContext ctx, ByteBuf content) {
     pongReceived = true; // any traffic proves liveness
-    if (!takeToken()) {
-      server.metrics().rateLimitedFrames.increment();
-      if (server.config().rateLimitAction() == RateLimitAction.CLOSE) {
-        throw new CloseConnectionException(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
-      }
+    if (!guards.admitMessage()) {
       return;
     }
     server.metrics().signalingMessages.increment();
@@ -254,48 +241,22 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  private boolean takeToken() {
-    double rate = server.config().rateLimitPerSecond();
-    if (rate <= 0) {
-      return true;
-    }
-    long now = System.nanoTime();
-    tokens = Math.min(server.config().rateBurst(), tokens + (now - lastRefill) * rate / 1e9);
-    lastRefill = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    return false;
-  }
-
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (started) {
-      if (!ctx.channel().isWritable()) {
-        if (slowConsumerTask == null) {
-          slowConsumerTask = ctx.executor().schedule(() -> {
-            slowConsumerTask = null;
-            if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-              server.metrics().slowConsumerDisconnects.increment();
-              LOG.info("event=signaling_slow_consumer conn={}", ctx.channel().id().asShortText());
-              ctx.close();
-            }
-          }, server.config().slowConsumerTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-      } else if (slowConsumerTask != null) {
-        slowConsumerTask.cancel(false);
-        slowConsumerTask = null;
-      }
+      guards.writabilityChanged(ctx, () -> {
+        server.metrics().slowConsumerDisconnects.increment();
+        LOG.info("event=signaling_slow_consumer conn={}", ctx.channel().id().asShortText());
+        ctx.close();
+      });
     }
     super.channelWritabilityChanged(ctx);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    cancel(pingTask);
-    cancel(expiryTask);
-    cancel(slowConsumerTask);
+    ConnectionGuards.cancel(pingTask);
+    guards.stop();
     for (String t : topics) {
       hub.unsubscribe(t, this);
     }
@@ -305,11 +266,5 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
       LOG.info("event=signaling_disconnect conn={}", ctx.channel().id().asShortText());
     }
     super.channelInactive(ctx);
-  }
-
-  private static void cancel(ScheduledFuture<?> f) {
-    if (f != null) {
-      f.cancel(false);
-    }
   }
 }

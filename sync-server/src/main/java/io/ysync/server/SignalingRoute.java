@@ -1,22 +1,15 @@
 package io.ysync.server;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,25 +60,14 @@ final class SignalingRoute implements HttpRoute {
   }
 
   @Override
-  public void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+  public Outcome handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
     if (!isUpgrade(req)) {
-      reject(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "y-webrtc signaling: WebSocket upgrade expected\n");
-      return;
+      return RouteReplies.reject(ctx, HttpResponseStatus.UPGRADE_REQUIRED,
+          "y-webrtc signaling: WebSocket upgrade expected\n");
     }
-    if (server.draining().get()) {
-      reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down\n");
-      return;
-    }
-    Principal principal;
-    try {
-      principal = server.authenticator().authenticate(req, query);
-    } catch (AuthException e) {
-      LOG.info("event=auth_failed remote={} path={} reason=\"{}\"", ctx.channel().remoteAddress(), PATH,
-          e.getMessage());
-      FullHttpResponse res = plain(HttpResponseStatus.UNAUTHORIZED, "unauthorized: " + e.getMessage() + "\n");
-      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-      return;
+    Principal principal = RouteReplies.admit(server, ctx, req, query, PATH);
+    if (principal == null) {
+      return Outcome.TOOK_OVER;
     }
     ctx.channel().attr(ServerContext.PRINCIPAL).set(principal);
     var p = ctx.pipeline();
@@ -104,23 +86,11 @@ final class SignalingRoute implements HttpRoute {
     p.addAfter(IDLE, SignalingHandler.NAME, new SignalingHandler(server, hub, principal));
     p.remove(PipelineNames.HTTP_HANDLER);
     ctx.fireChannelRead(req.retain());
+    return Outcome.TOOK_OVER;
   }
 
   private static boolean isUpgrade(FullHttpRequest req) {
     String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");
-  }
-
-  private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
-    ctx.writeAndFlush(plain(status, body)).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private static FullHttpResponse plain(HttpResponseStatus status, String body) {
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
-    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    return res;
   }
 }

@@ -1,17 +1,10 @@
 package io.ysync.server;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,36 +39,25 @@ final class SseRoute implements HttpRoute {
   }
 
   @Override
-  public void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+  public Outcome handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
     String path = query.path();
     String room = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
     if (!req.method().equals(HttpMethod.GET)) {
-      reject(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n");
-      return;
+      return RouteReplies.reject(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n");
     }
-    if (server.draining().get()) {
-      reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down\n");
-      return;
-    }
-    Principal principal;
-    try {
-      principal = server.authenticator().authenticate(req, query);
-    } catch (AuthException e) {
-      FullHttpResponse res = plain(HttpResponseStatus.UNAUTHORIZED, "unauthorized: " + e.getMessage() + "\n");
-      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-      return;
+    Principal principal = RouteReplies.admit(server, ctx, req, query, path);
+    if (principal == null) {
+      return Outcome.TOOK_OVER;
     }
     if (!principal.allows(room)) {
-      reject(ctx, HttpResponseStatus.FORBIDDEN, "token does not grant access to this document\n");
-      return;
+      return RouteReplies.reject(ctx, HttpResponseStatus.FORBIDDEN,
+          "token does not grant access to this document\n");
     }
     long resumeAfter;
     try {
       resumeAfter = lastEventId(req, query);
     } catch (IllegalArgumentException e) {
-      reject(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
-      return;
+      return RouteReplies.reject(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
     }
     LOG.info("event=sse_open conn={} room={} subject={} last_event_id={}", ctx.channel().id().asShortText(), room,
         principal.subject(), resumeAfter < 0 ? "none" : resumeAfter);
@@ -84,6 +66,7 @@ final class SseRoute implements HttpRoute {
     p.addAfter(PipelineNames.HTTP_HANDLER, SseStream.NAME, stream);
     p.remove(PipelineNames.HTTP_HANDLER);
     stream.start(req.protocolVersion());
+    return Outcome.TOOK_OVER;
   }
 
   /** The {@code Last-Event-ID} header, else the query parameter; -1 if neither is given. */
@@ -105,18 +88,5 @@ final class SseRoute implements HttpRoute {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Last-Event-ID must be a sequence number (a non-negative integer)");
     }
-  }
-
-  private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
-    ctx.writeAndFlush(plain(status, body)).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private static FullHttpResponse plain(HttpResponseStatus status, String body) {
-    FullHttpResponse res = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
-    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    return res;
   }
 }

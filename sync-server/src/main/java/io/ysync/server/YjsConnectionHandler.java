@@ -22,8 +22,6 @@ import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +55,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
   private CompositeByteBuf fragments;
   /** Messages received before the room was ready; allocated on first use. */
   private ArrayDeque<YMessage> pending;
-  // token bucket
-  private double tokens;
-  private long lastRefill;
+  private final ConnectionGuards guards;
   // liveness (event loop only)
   private ChannelHandlerContext ctx;
   private LivenessWheel wheel;
@@ -67,15 +63,12 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
   private boolean pongReceived = true;
   private long nextPingTick;
   private long lastReadTick;
-  private ScheduledFuture<?> expiryTask;
-  private ScheduledFuture<?> slowConsumerTask;
 
   YjsConnectionHandler(ServerContext server, String roomName, Principal principal) {
     this.server = server;
     this.roomName = roomName;
     this.principal = principal;
-    this.tokens = server.config().rateBurst();
-    this.lastRefill = System.nanoTime();
+    this.guards = new ConnectionGuards(server);
   }
 
   @Override
@@ -113,12 +106,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
     nextPingTick = wheel.now() + wheel.ticks(config.pingInterval());
     lastReadTick = wheel.now();
     wheel.join(this);
-    if (principal.expiresAtMillis() != Long.MAX_VALUE) {
-      long delay = Math.max(0, principal.expiresAtMillis() - System.currentTimeMillis());
-      expiryTask = ctx.executor().schedule(() -> {
-        ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.TOKEN_EXPIRED, "token expired"));
-      }, delay, TimeUnit.MILLISECONDS);
-    }
+    guards.expireWith(ctx, principal);
     channel.config().setAutoRead(false);
     server.registry().acquireForConnection(roomName).whenComplete((r, err) -> ctx.executor().execute(() -> {
       if (err != null) {
@@ -262,11 +250,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
 
   private void onBinary(ByteBuf content) throws ProtocolException {
     pongReceived = true; // any traffic proves liveness
-    if (!takeToken()) {
-      server.metrics().rateLimitedFrames.increment();
-      if (server.config().rateLimitAction() == RateLimitAction.CLOSE) {
-        throw new CloseConnectionException(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
-      }
+    if (!guards.admitMessage()) {
       return;
     }
     int size = content.readableBytes();
@@ -288,21 +272,6 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
     r.executor().execute(() -> r.onMessage(c, message));
   }
 
-  private boolean takeToken() {
-    double rate = server.config().rateLimitPerSecond();
-    if (rate <= 0) {
-      return true;
-    }
-    long now = System.nanoTime();
-    tokens = Math.min(server.config().rateBurst(), tokens + (now - lastRefill) * rate / 1e9);
-    lastRefill = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    return false;
-  }
-
   static Metrics.MessageKind kind(YMessage m) {
     return switch (m) {
       case YMessage.SyncStep1 x -> Metrics.MessageKind.SYNC_STEP1;
@@ -317,20 +286,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (connection != null) {
-      if (!ctx.channel().isWritable()) {
-        if (slowConsumerTask == null) {
-          long t = server.config().slowConsumerTimeout().toMillis();
-          slowConsumerTask = ctx.executor().schedule(() -> {
-            slowConsumerTask = null;
-            if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-              disconnectSlowConsumer(ctx);
-            }
-          }, t, TimeUnit.MILLISECONDS);
-        }
-      } else if (slowConsumerTask != null) {
-        slowConsumerTask.cancel(false);
-        slowConsumerTask = null;
-      }
+      guards.writabilityChanged(ctx, () -> disconnectSlowConsumer(ctx));
     }
     super.channelWritabilityChanged(ctx);
   }
@@ -352,8 +308,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
     if (wheel != null) {
       wheel.leave(this);
     }
-    cancel(expiryTask);
-    cancel(slowConsumerTask);
+    guards.stop();
     pending = null;
     if (fragments != null) {
       fragments.release();
@@ -374,11 +329,5 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
       }
     }
     super.channelInactive(ctx);
-  }
-
-  private static void cancel(ScheduledFuture<?> f) {
-    if (f != null) {
-      f.cancel(false);
-    }
   }
 }

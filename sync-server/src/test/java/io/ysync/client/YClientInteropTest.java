@@ -12,15 +12,13 @@ import io.ysync.crdt.StateVector;
 import io.ysync.crdt.YArray;
 import io.ysync.crdt.YMap;
 import io.ysync.crdt.YText;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.ysync.server.NodeScript;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,18 +35,7 @@ class YClientInteropTest {
 
   @BeforeAll
   static void requireNode() {
-    Assumptions.assumeTrue(nodeAvailable(), "node is not installed");
-    Assumptions.assumeTrue(Files.isDirectory(Path.of("../node_modules/@y/websocket-server")),
-        "node_modules with yjs, y-websocket and @y/websocket-server missing (npm ci at the reactor root)");
-  }
-
-  static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (Exception e) {
-      return false;
-    }
+    NodeScript.assumeInstalled("yjs", "y-websocket", "@y/websocket-server");
   }
 
   static TestServer server(String kind) throws Exception {

@@ -11,9 +11,6 @@ import io.ysync.proto.AwarenessUpdate;
 import io.ysync.proto.YMessage;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,48 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ColdRoomTest extends NettyTestBase {
   /** Counts document loads of an in-memory store. */
-  private static final class CountingStore implements DocumentStore {
-    final InMemoryDocumentStore inner = new InMemoryDocumentStore();
-    final AtomicInteger loads = new AtomicInteger();
-    volatile boolean failLoads;
-
-    @Override
-    public CompletionStage<List<byte[]>> load(String document) {
-      loads.incrementAndGet();
-      return inner.load(document);
-    }
-
-    @Override
-    public CompletionStage<StoredLog> loadLog(String document) {
-      loads.incrementAndGet();
-      if (failLoads) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("corrupt (test)"));
-      }
-      return inner.loadLog(document);
-    }
-
-    @Override
-    public CompletionStage<Long> append(String document, byte[] update) {
-      return inner.append(document, update);
-    }
-
-    @Override
-    public CompletionStage<Void> flush(String document, byte[] state) {
-      return inner.flush(document, state);
-    }
-
-    @Override
-    public CompletionStage<Optional<ColdState>> coldState(String document) {
-      return inner.coldState(document);
-    }
-
-    @Override
-    public void recordColdState(String document, ColdState state) {
-      inner.recordColdState(document, state);
-    }
-  }
-
-  private final CountingStore store = new CountingStore();
+  private final LoadCountingStore store = new LoadCountingStore();
   private SyncServer server;
 
   @BeforeEach
@@ -149,7 +105,7 @@ class ColdRoomTest extends NettyTestBase {
   @Test
   void coveringReconnect_isAnsweredWithoutLoading() throws Exception {
     Doc known = writeAndLeave("cold");
-    assertEquals(1, store.loads.get());
+    assertEquals(1, store.loads());
     try (Client b = new Client(server.port(), "cold", copy(known))) {
       byte[] answer = b.sync();
       assertArrayEquals(Updates.encodeStateAsUpdate(known, Updates.encodeStateVector(known)), answer,
@@ -161,7 +117,7 @@ class ColdRoomTest extends NettyTestBase {
       b.ws.send(new YMessage.QueryAwareness());
       assertInstanceOf(YMessage.Awareness.class, b.ws.next());
       assertEquals("world", b.doc.getText("t").toString());
-      assertEquals(1, store.loads.get(), "covering reconnect did not load the document");
+      assertEquals(1, store.loads(), "covering reconnect did not load the document");
       assertTrue(server.metrics().render().contains("ysync_cold_sync_answers_total 1"));
       assertTrue(server.metrics().render().contains("ysync_loaded_documents 0"));
     }
@@ -173,7 +129,7 @@ class ColdRoomTest extends NettyTestBase {
     try (Client c = new Client(server.port(), "behind", new Doc())) {
       c.sync();
       assertEquals("world", c.doc.getText("t").toString());
-      assertEquals(2, store.loads.get());
+      assertEquals(2, store.loads());
     }
   }
 
@@ -184,12 +140,12 @@ class ColdRoomTest extends NettyTestBase {
         Client c = new Client(server.port(), "write", copy(known))) {
       b.sync();
       c.sync();
-      assertEquals(1, store.loads.get());
+      assertEquals(1, store.loads());
       b.edit(() -> b.doc.getText("t").insert(5, "!"));
       YMessage.SyncUpdate seen = assertInstanceOf(YMessage.SyncUpdate.class, c.ws.next());
       Updates.applyUpdate(c.doc, seen.update());
       assertEquals("world!", c.doc.getText("t").toString());
-      assertEquals(2, store.loads.get());
+      assertEquals(2, store.loads());
     }
     awaitUnloaded();
     try (Client d = new Client(server.port(), "write", new Doc())) {
@@ -208,11 +164,11 @@ class ColdRoomTest extends NettyTestBase {
       assertEquals("rld", d.doc.getText("t").toString());
     }
     awaitUnloaded();
-    int loads = store.loads.get();
+    int loads = store.loads();
     try (Client a = new Client(server.port(), "deletes", offline)) {
       a.sync();
       assertEquals("rld", a.doc.getText("t").toString());
-      assertEquals(loads, store.loads.get(), "covering reconnect after deletions did not load");
+      assertEquals(loads, store.loads(), "covering reconnect after deletions did not load");
     }
   }
 
@@ -224,7 +180,7 @@ class ColdRoomTest extends NettyTestBase {
       a.sync();
       // the reply carried the new deletions: the room loaded and applied them (echoed as an update)
       assertInstanceOf(YMessage.SyncUpdate.class, a.ws.next());
-      assertEquals(2, store.loads.get());
+      assertEquals(2, store.loads());
     }
     awaitUnloaded();
     try (Client c = new Client(server.port(), "offline-deletes", new Doc())) {
@@ -258,7 +214,7 @@ class ColdRoomTest extends NettyTestBase {
     Doc known = writeAndLeave("http");
     try (Client b = new Client(server.port(), "http", copy(known))) {
       b.sync();
-      assertEquals(1, store.loads.get());
+      assertEquals(1, store.loads());
       var res = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
           java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/docs/http")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofByteArray());
@@ -266,7 +222,7 @@ class ColdRoomTest extends NettyTestBase {
       Doc fromApi = new Doc();
       Updates.applyUpdate(fromApi, res.body());
       assertEquals("world", fromApi.getText("t").toString());
-      assertEquals(2, store.loads.get());
+      assertEquals(2, store.loads());
     }
   }
 }

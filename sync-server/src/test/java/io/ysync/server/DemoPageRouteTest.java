@@ -90,6 +90,26 @@ class DemoPageRouteTest extends NettyTestBase {
   }
 
   @Test
+  void handle_keepAlive_responded_connectionClose_tookOver() {
+    java.util.List<HttpRoute.Outcome> outcomes = new java.util.ArrayList<>();
+    EmbeddedChannel ch = new EmbeddedChannel(new SimpleChannelInboundHandler<FullHttpRequest>() {
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
+        outcomes.add(GOOD.handle(ctx, req, new QueryStringDecoder(req.uri())));
+      }
+    });
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/assets/missing.js"));
+    DefaultFullHttpRequest last = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    last.headers().set(HttpHeaderNames.CONNECTION, "close");
+    ch.writeInbound(last);
+    assertEquals(java.util.List.of(HttpRoute.Outcome.RESPONDED, HttpRoute.Outcome.RESPONDED,
+        HttpRoute.Outcome.TOOK_OVER), outcomes);
+    assertFalse(ch.isOpen(), "closed after the Connection: close answer");
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void root_servesThePageWithThePathPrefixFilledIn() {
     Reply r = get("/");
     assertEquals(200, r.status());

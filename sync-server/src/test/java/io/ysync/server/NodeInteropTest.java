@@ -4,12 +4,9 @@ import static io.ysync.server.TestTokens.claims;
 import static io.ysync.server.TestTokens.inSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,9 +28,7 @@ class NodeInteropTest extends NettyTestBase {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(nodeAvailable(), "node is not installed");
-    Assumptions.assumeTrue(Files.isDirectory(Path.of("../node_modules/y-websocket")),
-        "node_modules with yjs and y-websocket missing (npm ci at the reactor root)");
+    NodeScript.assumeInstalled("yjs", "y-websocket");
     try (DocumentEngine probe = DefaultEngines.factory().create("probe")) {
       probe.encodeStateVector();
     } catch (UnsupportedOperationException | LinkageError e) {
@@ -52,36 +47,21 @@ class NodeInteropTest extends NettyTestBase {
     }
   }
 
-  static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"two-clients", "twenty-clients", "awareness", "offline", "read-only", "bad-token",
       "token-expiry"})
   void scenario(String name) throws Exception {
-    File log = File.createTempFile("ysync-interop-" + name, ".log");
-    log.deleteOnExit();
-    ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), name)
-        .redirectErrorStream(true).redirectOutput(log);
-    pb.environment().put("YSYNC_WS", "ws://127.0.0.1:" + server.port());
-    pb.environment().put("YSYNC_HTTP", "http://127.0.0.1:" + server.port());
-    pb.environment().put("YSYNC_TOKEN_RW", rw);
-    // the read-only token only grants rooms named read-only-*: the scenario's room name starts with it
-    pb.environment().put("YSYNC_TOKEN_RO", ro);
-    // expires 5 s from now (the upgrade accepts it: 30 s leeway; the open connection is closed at exp)
-    pb.environment().put("YSYNC_TOKEN_SHORT", TestTokens.hs256(SECRET, claims("[\"*\"]", "rw", inSeconds(5))));
-    Process p = pb.start();
-    boolean done = p.waitFor(60, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
+    Map<String, String> env = Map.of(
+        "YSYNC_WS", "ws://127.0.0.1:" + server.port(),
+        "YSYNC_HTTP", "http://127.0.0.1:" + server.port(),
+        "YSYNC_TOKEN_RW", rw,
+        // the read-only token only grants rooms named read-only-*: the scenario's room name starts with it
+        "YSYNC_TOKEN_RO", ro,
+        // expires 5 s from now (the upgrade accepts it: 30 s leeway; the open connection is closed at exp)
+        "YSYNC_TOKEN_SHORT", TestTokens.hs256(SECRET, claims("[\"*\"]", "rw", inSeconds(5))));
+    try (NodeScript node = NodeScript.run(SCRIPT, env, name)) {
+      int exit = node.await(Duration.ofSeconds(60));
+      assertEquals(0, exit, "scenario " + name + " output:\n" + node.log());
     }
-    String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-    assertEquals(0, done ? p.exitValue() : -1, "scenario " + name + " output:\n" + out);
   }
 }

@@ -8,23 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,24 +55,16 @@ class SignalingServerTest extends NettyTestBase {
 
   /** Runs a script of src/test/js/signaling against this server and returns its last output line as JSON. */
   private static JsonNode runNode(String script, String topic) throws Exception {
-    Assumptions.assumeTrue(NodeInteropTest.nodeAvailable(), "node is not installed");
-    Assumptions.assumeTrue(Files.isDirectory(Path.of("../node_modules/y-webrtc")),
-        "node_modules with y-webrtc missing (npm ci at the reactor root)");
+    NodeScript.assumeInstalled("y-webrtc");
     String token = TestTokens.hs256(SECRET, claims("[\"webrtc-*\"]", "rw", inSeconds(3600)));
-    File log = File.createTempFile("ysync-signaling", ".log");
-    log.deleteOnExit();
-    ProcessBuilder pb = new ProcessBuilder("node", SCRIPTS.resolve(script).toString()).redirectErrorStream(true)
-        .redirectOutput(log);
-    pb.environment().put("YSYNC_SIGNALING", "ws://127.0.0.1:" + server.port() + "/signaling");
-    pb.environment().put("YSYNC_TOKEN", token);
-    pb.environment().put("YSYNC_TOPIC", topic);
-    Process p = pb.start();
-    boolean done = p.waitFor(40, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
+    Map<String, String> env = Map.of("YSYNC_SIGNALING", "ws://127.0.0.1:" + server.port() + "/signaling",
+        "YSYNC_TOKEN", token, "YSYNC_TOPIC", topic);
+    String out;
+    try (NodeScript node = NodeScript.run(SCRIPTS.resolve(script), env)) {
+      int exit = node.await(Duration.ofSeconds(40));
+      out = node.log();
+      assertEquals(0, exit, script + " output:\n" + out);
     }
-    String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-    assertEquals(0, done ? p.exitValue() : -1, script + " output:\n" + out);
     return new ObjectMapper().readTree(out.strip().lines().reduce((x, y) -> y).orElse(""));
   }
 

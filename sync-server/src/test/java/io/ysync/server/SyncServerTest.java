@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ysync.proto.YMessage;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -186,6 +187,29 @@ class SyncServerTest extends NettyTestBase {
       long t0 = System.nanoTime();
       assertEquals(-1, s.getInputStream().read());
       assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() < 4000);
+    }
+  }
+
+  @Test
+  void handshakeTimeout_rearmedAfterRouteResponse_closesIdleKeepAlive() throws Exception {
+    start(ServerConfig.builder().handshakeTimeout(Duration.ofMillis(300)).demoPage(true));
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      java.io.InputStream in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        assertTrue(b >= 0, "connection closed before the response: " + head);
+        head.append((char) b);
+      }
+      String headers = head.toString().toLowerCase(java.util.Locale.ROOT);
+      assertTrue(headers.contains("connection: keep-alive"), headers);
+      int length = Integer.parseInt(headers.replaceAll("(?s).*content-length: *(\\d+).*", "$1"));
+      assertEquals(length, in.readNBytes(length).length);
+      // the demo page route answered; the idle keep-alive connection must be closed by the re-armed timeout
+      assertEquals(-1, in.read());
     }
   }
 

@@ -2,7 +2,6 @@ package io.ysync.server;
 
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -15,10 +14,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A JDK WebSocket client that queues decoded messages and records the close code. */
-final class WsTestClient implements WebSocket.Listener, AutoCloseable {
+final class WsTestClient extends YMessageListener implements AutoCloseable {
   final BlockingQueue<YMessage> messages = new LinkedBlockingQueue<>();
   final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   WebSocket ws;
 
   static WsTestClient connect(int port, String pathAndQuery) throws Exception {
@@ -49,21 +47,8 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
   }
 
   @Override
-  public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-    byte[] b = new byte[data.remaining()];
-    data.get(b);
-    partial.writeBytes(b);
-    if (last) {
-      try {
-        messages.add(YMessageCodec.decode(partial.toByteArray()));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      } finally {
-        partial.reset();
-      }
-    }
-    webSocket.request(1);
-    return null;
+  protected void onMessage(YMessage message) {
+    messages.add(message);
   }
 
   @Override

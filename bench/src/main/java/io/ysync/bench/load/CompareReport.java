@@ -131,6 +131,8 @@ public final class CompareReport {
       rows.add(new Row(name + ": delivered updates/s", sc, "", Result.DELIVERED_PER_S, 0));
       rows.add(new Row(name + ": p50 ms", sc, "", Result.P50_MS, 2));
       rows.add(new Row(name + ": p99 ms", sc, "", Result.P99_MS, 2));
+      rows.add(new Row(name + ": duplicate or out-of-order deliveries/s (not counted)", sc, "",
+          Result.DUPLICATES_PER_S, 0));
       rows.add(new Row(name + ": of which crossed instances, per s", sc, "", Result.CROSS_PER_S, 0));
       rows.add(new Row(name + ": cross-instance p50 ms", sc, "", Result.CROSS_P50_MS, 2));
       rows.add(new Row(name + ": cross-instance p99 ms", sc, "", Result.CROSS_P99_MS, 2));
@@ -202,7 +204,7 @@ public final class CompareReport {
   }
 
   private static String number(double v, int decimals) {
-    return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,." + decimals + "f", v);
   }
 
   private static String ladder(List<Result> results, List<String> targets) {

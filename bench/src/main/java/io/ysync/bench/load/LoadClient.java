@@ -23,7 +23,9 @@ import io.ysync.crdt.YText;
 import io.ysync.proto.AwarenessUpdate;
 import io.ysync.proto.YMessage;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,6 +56,8 @@ public final class LoadClient {
   private String room = "";
   private long connectStartNanos;
   private @Nullable CompletableFuture<Void> pendingEcho;
+  /** The newest marker time seen per other writer (event loop only). */
+  private final Map<Long, Long> lastSeen = new HashMap<>();
   private long pendingEchoNanos;
   /** Completes when the WebSocket handshake is done (or fails with the connect error). */
   public final CompletableFuture<Void> open = new CompletableFuture<>();
@@ -104,6 +108,7 @@ public final class LoadClient {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            channel = ch; // before any frame arrives: the handshake may finish before connect() returns
             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
                 new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(64 << 20), new Handler());
           }
@@ -243,6 +248,12 @@ public final class LoadClient {
           echo.complete(null);
         }
       } else if (counting) {
+        Long last = lastSeen.put(w, sent);
+        if (last != null && sent <= last) {
+          stats.duplicates.increment(); // a writer's markers are sent in order: this one came again or late
+          lastSeen.put(w, last);
+          return;
+        }
         long micros = (now - sent) / 1000;
         stats.delivered.increment();
         stats.latency.record(micros);

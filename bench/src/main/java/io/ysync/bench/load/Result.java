@@ -55,6 +55,8 @@ public record Result(String scenario, String target, String step, Map<String, Do
   public static final String HEAP_MIB = "heap_mib";
   /** JVM servers: (live heap with the connections - before) / connections, KiB. */
   public static final String HEAP_PER_CONN_KIB = "heap_per_conn_kib";
+  /** Markers received twice or out of order per second (should be 0). */
+  public static final String DUPLICATES_PER_S = "duplicates_per_s";
   /** Client-side errors. */
   public static final String ERRORS = "errors";
   /** Connections the server closed during the run. */

@@ -15,6 +15,11 @@ public final class RunStats {
   public final LongAdder delivered = new LongAdder();
   /** Of {@link #delivered}, markers written by a client of another target (cross-instance runs). */
   public final LongAdder deliveredCross = new LongAdder();
+  /**
+   * Markers received again or out of order (not older than the newest one already seen from that writer); not
+   * counted in {@link #delivered}.
+   */
+  public final LongAdder duplicates = new LongAdder();
   /** WebSocket frames received. */
   public final LongAdder framesReceived = new LongAdder();
   /** Connection errors. */

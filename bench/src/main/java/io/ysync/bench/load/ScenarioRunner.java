@@ -178,6 +178,7 @@ public final class ScenarioRunner {
       m.put(Result.CPU_US_PER_DELIVERY, cpuKnown && delivered > 0
           ? (cpu1 - cpu0) * 1000.0 * (seconds / wall) / delivered : Double.NaN);
       m.put(Result.RSS_MIB, rss >= 0 ? rss / 1024.0 : Double.NaN);
+      m.put(Result.DUPLICATES_PER_S, stats.duplicates.sum() / seconds);
       m.put(Result.ERRORS, (double) stats.errors.sum());
       m.put(Result.CLOSED, (double) stats.closedByServer.sum());
       return new Result(name, target.name(), step, m);

@@ -4,7 +4,7 @@ import io.ysync.crdt.Doc;
 import io.ysync.crdt.Updates;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
-import java.io.ByteArrayOutputStream;
+import io.ysync.server.YMessageListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,11 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sender only after it is durable, so every key found in an echoed update is acknowledged. Writes map keys
  * {@code <name>-<n>} on its own thread until {@link #stop()}; its document keeps every key, acknowledged or not.
  */
-final class AckingWriter implements WebSocket.Listener {
+final class AckingWriter extends YMessageListener {
   final String name;
   final Doc doc = new Doc(); // writer thread only, until stop()
   private final Doc acked = new Doc(); // WebSocket listener thread only, until stop()
-  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final Set<String> sent = new TreeSet<>();
   private WebSocket ws;
@@ -63,25 +61,12 @@ final class AckingWriter implements WebSocket.Listener {
   }
 
   @Override
-  public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-    byte[] b = new byte[data.remaining()];
-    data.get(b);
-    partial.writeBytes(b);
-    if (last) {
-      try {
-        if (YMessageCodec.decode(partial.toByteArray()) instanceof YMessage.SyncUpdate u) {
-          synchronized (acked) {
-            Updates.applyUpdate(acked, u.update());
-          }
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      } finally {
-        partial.reset();
+  protected void onMessage(YMessage message) throws Exception {
+    if (message instanceof YMessage.SyncUpdate u) {
+      synchronized (acked) {
+        Updates.applyUpdate(acked, u.update());
       }
     }
-    webSocket.request(1);
-    return null;
   }
 
   /** Stops writing (waits for the writer thread) and drops the connection. */

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ysync.client.YClient;
-import io.ysync.client.YClientGroup;
 import io.ysync.server.redis.BusMetrics.Category;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,47 +32,37 @@ class RedisRepairTest {
 
   @TempDir
   Path tmp;
-  private RedisServerProcess redis;
-  private final List<ScaleOutInstance> instances = new ArrayList<>();
-  private final List<YClient> clients = new ArrayList<>();
-  private YClientGroup group;
+  private ScaleOutFixture fx;
 
   @BeforeEach
   void start() throws Exception {
-    assertTrue(RedisServerProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
-    redis = RedisServerProcess.start(tmp.resolve("redis"));
-    group = YClientGroup.create(2);
+    fx = ScaleOutFixture.start(tmp);
   }
 
   @AfterEach
   void stop() throws Exception {
-    clients.forEach(YClient::close);
-    group.close();
-    instances.forEach(ScaleOutInstance::close);
-    redis.close();
+    fx.close();
   }
 
   private long sum(Category c) {
-    return instances.stream().mapToLong(i -> i.bus.metrics().published(c)).sum();
+    return fx.instances.stream().mapToLong(i -> i.bus.metrics().published(c)).sum();
   }
 
   @Test
   void droppedMessages_convergeWithinRepairBound_thenOnlyPeriodicStateVectorsFlow() throws Exception {
     for (String id : List.of("d1", "d2", "d3")) {
-      ScaleOutInstance i = ScaleOutInstance.start(id, tmp.resolve(id), redis.url(), "ysync-drop:", REPAIR);
-      i.bus.setTestDropFraction(0.3);
-      instances.add(i);
+      fx.instance(id, "ysync-drop:", REPAIR).bus.setTestDropFraction(0.3);
     }
     List<String> rooms = List.of("lossy-1", "lossy-2");
     Map<String, Set<String>> expected = new HashMap<>();
     for (String room : rooms) {
-      for (ScaleOutInstance i : instances) {
-        clients.add(i.client(group, room));
+      for (ScaleOutInstance i : fx.instances) {
+        fx.client(i, room);
       }
     }
     for (int n = 0; n < 40; n++) {
-      for (int k = 0; k < clients.size(); k++) {
-        YClient c = clients.get(k);
+      for (int k = 0; k < fx.clients.size(); k++) {
+        YClient c = fx.clients.get(k);
         String key = "c" + k + "-" + n;
         edit(c, key, n * 7 + k);
         expected.computeIfAbsent(c.room(), r -> new TreeSet<>()).add(key);
@@ -83,17 +71,17 @@ class RedisRepairTest {
     long bound = 3 * REPAIR.toMillis() + 5_000; // one check period, an answer, slack for a loaded machine
     for (String room : rooms) {
       long ms = await("convergence of " + room + " despite drops", bound,
-          () -> converged(room, expected.get(room), instances, clients));
+          () -> converged(room, expected.get(room), fx.instances, fx.clients));
       System.out.printf("scale-out: 30%% of pub/sub messages dropped: %s converged on 3 instances %d ms after the "
           + "last edit (repair interval %d ms)%n", room, ms, REPAIR.toMillis());
     }
-    long dropped = instances.stream().mapToLong(i -> i.bus.metrics().dropped.sum()).sum();
+    long dropped = fx.instances.stream().mapToLong(i -> i.bus.metrics().dropped.sum()).sum();
     assertTrue(dropped > 0, "the hook dropped nothing");
     long answers = sum(Category.SYNC_STEP2);
     assertTrue(answers > 0, "no repair answer was needed?");
 
     // after convergence: no answers, no announces; each instance sends its periodic state vector per room
-    for (ScaleOutInstance i : instances) {
+    for (ScaleOutInstance i : fx.instances) {
       i.bus.setTestDropFraction(0);
     }
     Thread.sleep(2 * REPAIR.toMillis()); // let in-flight exchanges finish
@@ -106,7 +94,7 @@ class RedisRepairTest {
     assertEquals(0, sum(Category.SYNC_STEP2) - answersBefore, "answers after convergence");
     assertEquals(0, sum(Category.DOC_LOADED) - announcesBefore, "announces after convergence");
     assertTrue(checks > 0, "no periodic state vector");
-    long maxChecks = (long) instances.size() * rooms.size() * (windowMillis / REPAIR.toMillis() + 1);
+    long maxChecks = (long) fx.instances.size() * rooms.size() * (windowMillis / REPAIR.toMillis() + 1);
     assertTrue(checks <= maxChecks, checks + " state vectors in " + windowMillis + " ms, at most " + maxChecks);
     System.out.printf("scale-out: %d messages dropped, %d repair answers; after convergence %d periodic state "
         + "vectors and no answer in %d ms%n", dropped, answers, checks, windowMillis);

@@ -9,13 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ysync.client.YClient;
-import io.ysync.client.YClientGroup;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.Updates;
+import io.ysync.server.NodeScript;
 import io.ysync.server.RocksDocumentStore;
 import io.ysync.storage.DocumentStorage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,37 +43,25 @@ class RedisScaleOutTest {
 
   @TempDir
   Path tmp;
-  private RedisServerProcess redis;
-  private final List<ScaleOutInstance> instances = new ArrayList<>();
-  private final List<YClient> clients = new ArrayList<>();
-  private YClientGroup group;
   private final String prefix = "ysync-test:" + System.nanoTime() + ":";
+  private ScaleOutFixture fx;
 
   @BeforeEach
   void startRedis() throws Exception {
-    assertTrue(RedisServerProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
-    redis = RedisServerProcess.start(tmp.resolve("redis"));
-    group = YClientGroup.create(2);
+    fx = ScaleOutFixture.start(tmp);
   }
 
   @AfterEach
   void stopAll() throws Exception {
-    clients.forEach(YClient::close);
-    group.close();
-    instances.forEach(ScaleOutInstance::close);
-    redis.close();
+    fx.close();
   }
 
   private ScaleOutInstance instance(String id) throws Exception {
-    ScaleOutInstance i = ScaleOutInstance.start(id, tmp.resolve(id), redis.url(), prefix, REPAIR);
-    instances.add(i);
-    return i;
+    return fx.instance(id, prefix, REPAIR);
   }
 
   private YClient client(ScaleOutInstance on, String room) throws Exception {
-    YClient c = on.client(group, room);
-    clients.add(c);
-    return c;
+    return fx.client(on, room);
   }
 
   @Test
@@ -94,14 +81,13 @@ class RedisScaleOutTest {
       }
     }
     int expectedKeys = three.size() * javaEdits + jsPerRoom * jsEdits;
-    ProcessBuilder pb = new ProcessBuilder("node", JS_DRIVER.toString()).redirectError(tmp.resolve("js.log").toFile());
-    pb.environment().put("YSYNC_WS_URLS", String.join(",", three.stream().map(i -> i.ws().toString()).toList()));
-    pb.environment().put("YSYNC_ROOMS", String.join(",", rooms));
-    pb.environment().put("YSYNC_CLIENTS_PER_ROOM", String.valueOf(jsPerRoom));
-    pb.environment().put("YSYNC_EDITS", String.valueOf(jsEdits));
-    pb.environment().put("YSYNC_EXPECTED_KEYS", String.valueOf(expectedKeys));
-    pb.environment().put("YSYNC_EXPECTED_AWARENESS", String.valueOf(three.size() + jsPerRoom));
-    Process js = pb.start();
+    NodeScript js = NodeScript.start(JS_DRIVER, Map.of(
+        "YSYNC_WS_URLS", String.join(",", three.stream().map(i -> i.ws().toString()).toList()),
+        "YSYNC_ROOMS", String.join(",", rooms),
+        "YSYNC_CLIENTS_PER_ROOM", String.valueOf(jsPerRoom),
+        "YSYNC_EDITS", String.valueOf(jsEdits),
+        "YSYNC_EXPECTED_KEYS", String.valueOf(expectedKeys),
+        "YSYNC_EXPECTED_AWARENESS", String.valueOf(three.size() + jsPerRoom)));
     // Java clients edit at the same time as the JS clients
     for (int n = 0; n < javaEdits; n++) {
       for (int k = 0; k < javaClients.size(); k++) {
@@ -121,9 +107,12 @@ class RedisScaleOutTest {
       }
     }
     long editsDone = System.nanoTime();
-    assertTrue(js.waitFor(90, TimeUnit.SECONDS), "JS driver did not finish");
-    String out = new String(js.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, js.exitValue(), "JS driver failed:\n" + Files.readString(tmp.resolve("js.log")));
+    String out;
+    try (js) {
+      assertTrue(js.process().waitFor(90, TimeUnit.SECONDS), "JS driver did not finish");
+      out = new String(js.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, js.process().exitValue(), "JS driver failed:\n" + js.log());
+    }
     JsonNode jsResult = new ObjectMapper().readTree(out);
     for (String room : rooms) {
       assertEquals(expectedKeys, expected.get(room).size());
@@ -141,12 +130,12 @@ class RedisScaleOutTest {
       await("awareness at " + c.room(), 10_000, () -> c.awareness().states().size() >= three.size());
     }
     // persistence: every instance holds every update in its own RocksDB
-    clients.forEach(YClient::close);
-    clients.clear();
+    fx.clients.forEach(YClient::close);
+    fx.clients.clear();
     for (ScaleOutInstance i : three) {
       i.close();
     }
-    instances.clear();
+    fx.instances.clear();
     for (ScaleOutInstance i : three) {
       try (RocksDocumentStore store = new RocksDocumentStore(DocumentStorage.builder().dataDirectory(i.dataDir)
           .build())) {
@@ -176,9 +165,9 @@ class RedisScaleOutTest {
       keys.add("a-" + n);
       keys.add("b-" + n);
     }
-    await("pre-outage convergence", 20_000, () -> converged(room, keys, List.of(a, b), clients));
+    await("pre-outage convergence", 20_000, () -> converged(room, keys, List.of(a, b), fx.clients));
     assertEquals(200, a.readyz());
-    redis.kill();
+    fx.redis.kill();
     await("not ready", 10_000, () -> !a.bus.ready() && !b.bus.ready());
     assertEquals(503, a.readyz());
     assertTrue(a.metrics().contains("ysync_bus_connected 0"));
@@ -199,9 +188,9 @@ class RedisScaleOutTest {
       }
     });
     long restarted = System.nanoTime();
-    redis.restart();
+    fx.redis.restart();
     long readyMs = await("ready again", 20_000, () -> a.bus.ready() && b.bus.ready());
-    await("convergence after the outage", 20_000, () -> converged(room, keys, List.of(a, b), clients));
+    await("convergence after the outage", 20_000, () -> converged(room, keys, List.of(a, b), fx.clients));
     assertEquals(200, a.readyz());
     System.out.printf("scale-out: Redis outage: ready %d ms after redis-server restarted, all replicas converged "
         + "%d ms after the restart (repair interval %d ms)%n", readyMs,
@@ -217,9 +206,9 @@ class RedisScaleOutTest {
     ca.awareness().setLocalState("{\"user\":\"leaving\"}");
     long seenMs = await("remote awareness", 10_000, () -> cb.awareness().states().containsKey(ca.awareness()
         .clientId()));
-    clients.remove(ca);
+    fx.clients.remove(ca);
     a.close(); // closes its connections (their awareness removal may be lost with them) and says goodbye
-    instances.remove(a);
+    fx.instances.remove(a);
     long goneMs = await("awareness removed", 10_000, () -> !cb.awareness().states().containsKey(ca.awareness()
         .clientId()));
     ca.close();
