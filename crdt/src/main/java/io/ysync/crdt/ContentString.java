@@ -3,36 +3,46 @@ package io.ysync.crdt;
 import io.ysync.crdt.codec.DecodeException;
 import io.ysync.crdt.codec.UpdateDecoder;
 import io.ysync.crdt.codec.UpdateEncoder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Text content; length counts UTF-16 code units as in JS. */
 // Port of ContentString, yjs src/structs/ContentString.js v13.6.33
 final class ContentString implements Content {
+  /** The text; {@code null} while {@link #parts} holds it. */
   private String str;
   /**
-   * The text while merges are pending ({@code null} otherwise): JS strings concatenate as ropes, Java strings copy,
-   * so a transaction that merges n adjacent items (loading a snapshot of n one-character inserts) would cost O(n^2)
-   * with {@code String.concat}. Merges append here and {@link #str()} materialises once.
+   * The text as pieces while merges are pending ({@code null} otherwise). JS strings concatenate as ropes; Java
+   * strings copy. Transaction cleanup merges runs of adjacent items right to left (each left absorbs the run to its
+   * right), so loading a snapshot of n one-character items would copy O(n^2) characters with {@code String.concat}
+   * (or with a builder per item). Merges move pieces between deques instead, and {@link #str()} joins them once.
    */
-  private StringBuilder merged;
+  private ArrayDeque<String> parts;
+  /** Length in UTF-16 code units. */
+  private int length;
 
   ContentString(String str) {
     this.str = str;
+    this.length = str.length();
   }
 
   /** The text. */
   String str() {
-    if (merged != null) {
-      str = merged.toString();
-      merged = null;
+    if (parts != null) {
+      StringBuilder b = new StringBuilder(length);
+      for (String part : parts) {
+        b.append(part);
+      }
+      str = b.toString();
+      parts = null;
     }
     return str;
   }
 
   @Override
   public int getLength() {
-    return merged != null ? merged.length() : str.length();
+    return length;
   }
 
   @Override
@@ -60,6 +70,7 @@ final class ContentString implements Content {
     str();
     ContentString right = new ContentString(str.substring(offset));
     str = str.substring(0, offset);
+    length = offset;
     // Prevent encoding invalid documents because of splitting of surrogate pairs: https://github.com/yjs/yjs/issues/248
     if (offset > 0) {
       char firstCharCode = str.charAt(offset - 1);
@@ -67,17 +78,34 @@ final class ContentString implements Content {
         // Replace the invalid character with a unicode replacement character (U+FFFD) on both sides
         str = str.substring(0, offset - 1) + '\uFFFD';
         right.str = '\uFFFD' + (right.str.isEmpty() ? "" : right.str.substring(1));
+        right.length = right.str.length();
       }
     }
     return right;
   }
 
+  /** Appends {@code right}'s text; {@code right} is consumed (the caller drops it, as Yjs does). */
   @Override
   public boolean mergeWith(Content right) {
-    if (merged == null) {
-      merged = new StringBuilder(str.length() * 2 + 16).append(str);
+    ContentString r = (ContentString) right;
+    if (parts == null) {
+      if (r.parts != null) {
+        parts = r.parts; // take over the right run's pieces: O(1) for the right-to-left merges of cleanup
+        parts.addFirst(str);
+      } else {
+        parts = new ArrayDeque<>();
+        parts.add(str);
+        parts.add(r.str);
+      }
+      str = null;
+    } else if (r.parts != null) {
+      parts.addAll(r.parts);
+    } else {
+      parts.add(r.str);
     }
-    merged.append(((ContentString) right).str());
+    length += r.length;
+    r.parts = null;
+    r.str = null;
     return true;
   }
 

@@ -41,6 +41,12 @@ final class UpdatePipeline {
   private long approxBytes;
   /** Sequence number of the last stored update of the document, -1 when unknown. */
   private long lastSequence = -1;
+  /**
+   * Completes (on the room executor) once the echo of the last update handed to the store went out. A later update
+   * whose append is already complete must still wait for it: its append finishing first does not mean the echo of
+   * the one before ran (that echo may sit in the executor's queue).
+   */
+  private CompletableFuture<Void> echoed = CompletableFuture.completedFuture(null);
 
   UpdatePipeline(String name, RoomContext ctx, SerialExecutor executor, Sink sink) {
     this.name = name;
@@ -90,19 +96,22 @@ final class UpdatePipeline {
       // the state vector after the whole batch belongs to its last update only
       CompletableFuture<Long> appended = ctx.store()
           .append(name, u, i == emitted.size() - 1 ? svAfter : null).toCompletableFuture();
-      if (appended.isDone() && !appended.isCompletedExceptionally()) {
-        accepted(u, publish, appended.join());
+      if (echoed.isDone() && appended.isDone() && !appended.isCompletedExceptionally()) {
+        accepted(u, publish, appended.join()); // the fast path: in-memory store, nothing queued before it
         last = CompletableFuture.completedFuture(null);
       } else {
-        last = appended.handleAsync((seq, err) -> {
-          if (err != null) {
-            LOG.error("event=store_append_failed room={} bytes={}", name, u.length, err);
-            sink.storageFailed();
-            throw new IllegalStateException("store append failed for " + name, err);
-          }
-          accepted(u, publish, seq);
-          return null;
-        }, executor);
+        // echo in log order: after the previous echo (whatever its outcome) and after this append
+        echoed = echoed.handle((v, e) -> null).thenCombine(appended.handle((seq, err) -> err), (v, err) -> err)
+            .thenApplyAsync(err -> {
+              if (err != null) {
+                LOG.error("event=store_append_failed room={} bytes={}", name, u.length, err);
+                sink.storageFailed();
+                throw new IllegalStateException("store append failed for " + name, err);
+              }
+              accepted(u, publish, appended.join());
+              return null;
+            }, executor);
+        last = echoed;
       }
     }
     return last;

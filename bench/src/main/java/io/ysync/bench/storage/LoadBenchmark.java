@@ -29,9 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #load}: {@link DocumentStorage#load} alone (one snapshot seek and one range scan, checksums verified);
  *   <li>{@link #loadIntoDoc}: load and apply to a fresh {@link Doc}, what a room does before it answers its first
- *       client; the text is checked against the typed one. Run it with {@code -p form=log} only: with the compacted
- *       form the crdt runs out of a 2 GB heap (its {@code ContentString.mergeWith} concatenates strings, quadratic when
- *       one transaction integrates 100,000 adjacent single-character items; Yjs's JavaScript strings do not copy).
+ *       client; the text is checked against the typed one. With the compacted form one transaction integrates
+ *       100,000 adjacent single-character items, which the cleanup merges into one (the case that made
+ *       {@code ContentString} keep pending merges as pieces rather than concatenating).
  * </ul>
  *
  * <p>The store is written, closed and reopened at setup, so the data is read from RocksDB's table files (through the
