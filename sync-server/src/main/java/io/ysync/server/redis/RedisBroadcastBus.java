@@ -16,12 +16,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -37,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * listeners when its channel is (re)subscribed ({@link Control#CONTROL_SUBSCRIBED}, after the first subscribe and
  * after every reconnect) so the room announces its state vector and peers send what it missed, and publishes a
  * liveness heartbeat on the prefix channel; a peer silent for {@link RedisBusSettings#instanceTimeout()} is reported
- * to every document listener as {@link Control#CONTROL_INSTANCE_DOWN}. Publishing never blocks and never queues:
- * while Redis is away publishes fail (counted), {@link #ready()} is false, Lettuce reconnects with exponential
+ * to every document listener as {@link Control#CONTROL_INSTANCE_DOWN}. Publishing never blocks: envelopes wait only
+ * until the bus thread's next drain, which writes everything queued since the last one with a single flush (one
+ * socket write per batch, not per envelope: per-message flushes made the bus thread, the event loop and Redis
+ * spend their time in system calls once many rooms were active). While Redis is away publishes fail (counted),
+ * {@link #ready()} is false, Lettuce reconnects with exponential
  * backoff, and the rooms' state-vector exchange repairs whatever was lost. A Redis that is down at start is retried
  * with the same backoff.
  *
@@ -62,6 +70,8 @@ public final class RedisBroadcastBus implements BroadcastBus {
   /** Peers by instance id: the {@link System#nanoTime()} they were last heard of. */
   private final Map<String, Long> peers = new ConcurrentHashMap<>();
   private final byte[] instancesChannel;
+  private final Queue<RedisLink.Outgoing> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private volatile RedisLink link;
   private volatile boolean ready;
   private volatile boolean closed;
@@ -237,11 +247,43 @@ public final class RedisBroadcastBus implements BroadcastBus {
       return;
     }
     metrics.published(BusMetrics.Category.of(envelope), bytes.length);
-    l.publish(channel(envelope.getDocument()), bytes).whenComplete((receivers, err) -> {
-      if (err != null) {
+    outbox.add(new RedisLink.Outgoing(channel(envelope.getDocument()), bytes));
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(this::drainOutbox);
+      } catch (RejectedExecutionException e) { // closed meanwhile
+        outbox.clear();
         metrics.publishFailures.increment();
       }
-    });
+    }
+  }
+
+  /**
+   * Sends everything queued by {@link #publish} as one batch (bus thread): one socket write and flush for all the
+   * envelopes the rooms produced since the last drain, instead of one per envelope. Callers queue in their own order
+   * (a room publishes from its serial executor), so per-document order and sequence numbers are kept.
+   */
+  private void drainOutbox() {
+    drainScheduled.set(false); // before polling: an envelope queued from now on schedules another drain
+    List<RedisLink.Outgoing> batch = new ArrayList<>();
+    for (RedisLink.Outgoing o; (o = outbox.poll()) != null; ) {
+      batch.add(o);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    RedisLink l = link;
+    if (l == null || !l.isOpen() || closed) {
+      metrics.publishFailures.add(batch.size());
+      return;
+    }
+    for (CompletionStage<Long> done : l.publishAll(batch)) {
+      done.whenComplete((receivers, err) -> {
+        if (err != null) {
+          metrics.publishFailures.increment();
+        }
+      });
+    }
   }
 
   // ---- receiving ----
@@ -355,6 +397,11 @@ public final class RedisBroadcastBus implements BroadcastBus {
   public void close() {
     if (closed) {
       return;
+    }
+    try {
+      scheduler.submit(this::drainOutbox).get(1, TimeUnit.SECONDS); // what the rooms published last goes first
+    } catch (Exception e) {
+      LOG.debug("event=bus_final_drain_failed error={}", e.toString());
     }
     RedisLink l = link;
     if (l != null && ready()) {

@@ -7,6 +7,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -45,6 +47,23 @@ sealed interface RedisLink extends AutoCloseable permits StandaloneLink, Cluster
 
   /** Publishes one message; completes with the number of receivers Redis counted. */
   CompletionStage<Long> publish(byte[] channel, byte[] message);
+
+  /** One message to publish. */
+  record Outgoing(byte[] channel, byte[] message) {}
+
+  /**
+   * Publishes messages in order; a link may hand them to the socket together (one write and flush per batch instead
+   * of one per message). Never blocks.
+   *
+   * @return one stage per message, in order, each completing like {@link #publish}'s
+   */
+  default List<CompletionStage<Long>> publishAll(List<Outgoing> batch) {
+    List<CompletionStage<Long>> done = new ArrayList<>(batch.size());
+    for (Outgoing o : batch) {
+      done.add(publish(o.channel(), o.message()));
+    }
+    return done;
+  }
 
   /** Whether both connections are open now. */
   boolean isOpen();

@@ -8,6 +8,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -41,6 +43,7 @@ final class StandaloneLink implements RedisLink {
       });
       sub.addListener(state);
       StatefulRedisConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE);
+      pub.setAutoFlushCommands(false); // publishAll flushes once per batch
       return new StandaloneLink(client, sub, pub);
     } catch (RuntimeException e) {
       if (sub != null) {
@@ -63,7 +66,24 @@ final class StandaloneLink implements RedisLink {
 
   @Override
   public CompletionStage<Long> publish(byte[] channel, byte[] message) {
-    return pub.async().publish(channel, message);
+    synchronized (pub) {
+      CompletionStage<Long> done = pub.async().publish(channel, message);
+      pub.flushCommands();
+      return done;
+    }
+  }
+
+  /** Buffers the batch's {@code PUBLISH} commands and flushes them with one socket write. */
+  @Override
+  public List<CompletionStage<Long>> publishAll(List<Outgoing> batch) {
+    List<CompletionStage<Long>> done = new ArrayList<>(batch.size());
+    synchronized (pub) { // auto-flush is off: commands wait in the connection's buffer until flushCommands
+      for (Outgoing o : batch) {
+        done.add(pub.async().publish(o.channel(), o.message()));
+      }
+      pub.flushCommands();
+    }
+    return done;
   }
 
   @Override
