@@ -2,6 +2,7 @@ package io.ysync.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ysync.server.redis.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ class ConvergenceE2eTest {
 
   @Test
   void twoInstancesOverRedis_clientsConvergeAfterOfflineEditsPartitionsDelaysAndRestarts() throws Exception {
-    assertTrue(RedisProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
+    assertTrue(RedisServerProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
     property("scaleout", Schedule.schedules(maxClients(), steps(), true), 2);
   }
 

@@ -1,5 +1,6 @@
 package io.ysync.e2e;
 
+import io.ysync.server.redis.RedisServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
 final class Harness implements AutoCloseable {
   private final Path workDir;
   private final List<ServerProcess> servers = new ArrayList<>();
-  private final RedisProcess redis;
+  private final RedisServerProcess redis;
   private final NodeDriver node;
   private final JavaClients javaClients;
   private final int budgetSeconds;
@@ -48,7 +49,7 @@ final class Harness implements AutoCloseable {
   Harness(String name, int budgetSeconds, int instances) throws Exception {
     this.workDir = Files.createTempDirectory("ysync-e2e-" + name + "-");
     this.budgetSeconds = budgetSeconds;
-    this.redis = instances > 1 ? new RedisProcess(workDir.resolve("redis")) : null;
+    this.redis = instances > 1 ? RedisServerProcess.start(workDir.resolve("redis")) : null;
     for (int i = 1; i <= instances; i++) {
       List<String> args = redis == null ? List.of() : List.of("--redis-url", redis.url(), "--instance-id",
           "server" + i, "--redis-repair-interval", "PT1S");

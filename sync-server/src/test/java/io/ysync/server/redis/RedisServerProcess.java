@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code --save '' --appendonly no}). {@link #kill()} and {@link #restart()} (same port) simulate an outage.
  * The binary comes from {@code PATH} ({@code scripts/ensure-redis.sh} installs Debian's package).
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final List<String> extraArgs;
@@ -28,7 +28,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Whether {@code redis-server} can be run. */
-  static boolean available() {
+  public static boolean available() {
     try {
       Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
@@ -39,7 +39,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts a server on a free port; waits until it answers PING. */
-  static RedisServerProcess start(Path dir) throws Exception {
+  public static RedisServerProcess start(Path dir) throws Exception {
     return start(dir, freePort());
   }
 
@@ -65,7 +65,7 @@ final class RedisServerProcess implements AutoCloseable {
     return port;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
