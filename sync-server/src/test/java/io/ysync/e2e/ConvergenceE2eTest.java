@@ -2,11 +2,8 @@ package io.ysync.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ysync.server.NodeScript;
 import io.ysync.server.redis.RedisServerProcess;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.QuickTheory;
@@ -47,9 +44,7 @@ class ConvergenceE2eTest {
 
   @BeforeAll
   static void requireNode() throws Exception {
-    Assumptions.assumeTrue(nodeAvailable(), "node is not installed");
-    Assumptions.assumeTrue(Files.isDirectory(Path.of("../node_modules/y-websocket")),
-        "node_modules with yjs and y-websocket missing (npm ci at the reactor root)");
+    NodeScript.assumeInstalled("yjs", "y-websocket", "ws");
   }
 
   @Test
@@ -106,14 +101,5 @@ class ConvergenceE2eTest {
 
   private static int steps() {
     return Integer.getInteger("ysync.e2e.steps", DEFAULT_STEPS);
-  }
-
-  static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }
