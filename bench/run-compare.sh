@@ -6,7 +6,7 @@
 #
 #   bench/run-compare.sh [--duration 10] [--warmup 2] [--scenarios rooms,fanout,saturate,idle,load]
 #       [--servers ysync-rocksdb,ysync-memory,y-websocket,hocuspocus] [--idle 2000,10000] [--idle-hold 3]
-#       [--rates 5,10,20,40,80,160] [--step-seconds 4] [--slo-ms 100] [--doc-updates 20000] [--load-clients 5]
+#       [--rates 5,10,20,40,80,160] [--step-seconds 4] [--ladder-rooms 50] [--ladder-clients 4] [--slo-ms 100] [--doc-updates 20000] [--load-clients 5]
 #       [--cross | --no-cross | --cross-only] [--cross-store rocksdb|memory] [--build-dir target] [--no-build]
 #       [--out DIR]
 #
@@ -23,7 +23,7 @@ root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
 
 duration=10; warmup=2; scenarios=rooms,fanout,saturate,idle,load; servers=ysync-rocksdb,ysync-memory,y-websocket,hocuspocus
-idle=2000,10000; idle_hold=3; rates=5,10,20,40,80,160; step_seconds=4; slo_ms=100; doc_updates=20000; load_clients=5
+idle=2000,10000; idle_hold=3; rates=5,10,20,40,80,160; step_seconds=4; ladder_rooms=50; ladder_clients=4; slo_ms=100; doc_updates=20000; load_clients=5
 cross=auto; cross_store=rocksdb; build_dir=target; build=1; out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +35,8 @@ while [ $# -gt 0 ]; do
     --idle-hold) idle_hold=$2; shift 2;;
     --rates) rates=$2; shift 2;;
     --step-seconds) step_seconds=$2; shift 2;;
+    --ladder-rooms) ladder_rooms=$2; shift 2;;
+    --ladder-clients) ladder_clients=$2; shift 2;;
     --slo-ms) slo_ms=$2; shift 2;;
     --doc-updates) doc_updates=$2; shift 2;;
     --load-clients) load_clients=$2; shift 2;;
@@ -148,7 +150,7 @@ label() {
 protocol() { [ "$1" = hocuspocus ] && echo hocuspocus || echo y-websocket; }
 loadgen() { "$java" "${client_flags[@]}" -cp "$bench_jar" io.ysync.bench.load.LoadGenerator \
   --duration "$duration" --warmup "$warmup" --idle "$idle" --idle-hold "$idle_hold" --rates "$rates" \
-  --step-seconds "$step_seconds" --slo-ms "$slo_ms" --doc-updates "$doc_updates" --load-clients "$load_clients" \
+  --step-seconds "$step_seconds" --ladder-rooms "$ladder_rooms" --ladder-clients "$ladder_clients" --slo-ms "$slo_ms" --doc-updates "$doc_updates" --load-clients "$load_clients" \
   "$@" 2> >(grep -v '^SLF4J' >&2) >/dev/null; }
 
 started=$(date +%s)

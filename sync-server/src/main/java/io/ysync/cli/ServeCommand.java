@@ -169,6 +169,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Disconnect a connection that stays unwritable this long (default ${DEFAULT-VALUE}).")
   Duration slowConsumerTimeout;
 
+  @Option(names = "--write-coalesce", defaultValue = "${env:YSYNC_WRITE_COALESCE:-PT0S}",
+      description = "A busy connection flushes at most once per this window, so several frames share one syscall; "
+          + "a frame waits at most this long, the first after a quiet window not at all; PT0S flushes every frame "
+          + "burst at once (default ${DEFAULT-VALUE}).")
+  Duration writeCoalesce;
+
   @Option(names = "--transport", defaultValue = "${env:YSYNC_TRANSPORT:-auto}",
       description = "auto, io_uring, epoll or nio (default ${DEFAULT-VALUE}).")
   String transport;
@@ -306,6 +312,7 @@ public final class ServeCommand implements Callable<Integer> {
         .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout).pingInterval(pingInterval)
         .roomGrace(roomGrace).drainTime(drainTime)
         .writeBufferHighWaterMark(writeBufferHigh).slowConsumerTimeout(slowConsumerTimeout)
+        .writeCoalesce(writeCoalesce)
         .transport(TransportKind.parse(transport)).ioThreads(ioThreads)
         .demoPage(demoPage)
         .signaling(signaling).sseHeartbeat(sseHeartbeat)

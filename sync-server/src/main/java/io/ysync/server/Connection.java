@@ -3,18 +3,24 @@ package io.ysync.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One WebSocket client of a room. Sending is thread-safe: frames are pushed on a lock-free stack that one event-loop
  * task drains, writing everything queued in order and flushing once (one wake-up and one syscall for a burst of
  * broadcasts instead of one per frame). The awareness client ids it introduced belong to the room executor.
+ *
+ * <p>Write coalescing: a flush costs a syscall and, on the receiving side, a wake-up and a read, whatever its size;
+ * on a busy connection that dominates the cost of a delivery. With a coalescing window {@code w > 0}, a drain flushes
+ * at once when the connection's last flush is at least {@code w} old (so a quiet connection's frames leave without
+ * delay) and otherwise leaves its frames written but unflushed until {@code w} after that flush, so a connection
+ * flushes at most once per window and a frame waits at most {@code w}. Window 0 flushes every drain.
  *
  * <p>Design note: ten thousand idle connections must stay small, so an idle connection holds no queue, no timer and
  * no collection: the outbound stack is a single (usually {@code null}) field, the awareness ids a lazily allocated
@@ -29,6 +35,12 @@ final class Connection {
   private final boolean readOnly;
   /** Outbound bytes at which the connection is dropped at once (a multiple of the high-water mark). */
   private final long hardLimitBytes;
+  /** The coalescing window in nanoseconds, 0 = flush every drain. */
+  private final long coalesceNanos;
+  /** The event loop's ticker time of the last flush (event loop only). */
+  private long lastFlushNanos;
+  /** Whether a deferred flush is scheduled (event loop only). */
+  private boolean flushScheduled;
   /** Frames not yet handed to the channel, newest first; {@code null} when nothing is queued. */
   private volatile Pending outbound;
   /** Awareness client ids this connection introduced, the first {@link #controlledCount} (room executor only). */
@@ -54,8 +66,16 @@ final class Connection {
     }
   }
 
-  Connection(Channel channel, boolean readOnly, long hardLimitBytes) {
+  /**
+   * @param channel the WebSocket channel
+   * @param readOnly whether the client may only read
+   * @param hardLimitBytes outbound bytes at which the connection is dropped at once
+   * @param coalesceNanos the write coalescing window, 0 = flush every drain
+   */
+  Connection(Channel channel, boolean readOnly, long hardLimitBytes, long coalesceNanos) {
     this.hardLimitBytes = hardLimitBytes;
+    this.coalesceNanos = coalesceNanos;
+    this.lastFlushNanos = channel.eventLoop().ticker().nanoTime() - coalesceNanos;
     this.channel = channel;
     this.readOnly = readOnly;
   }
@@ -77,7 +97,10 @@ final class Connection {
     return channel.isActive();
   }
 
-  /** Sends one frame; takes ownership of {@code frame} (released if the connection is gone). Any thread. */
+  /**
+   * Sends one complete WebSocket frame as built by {@link Frames}; takes ownership of {@code frame} (released if the
+   * connection is gone). Any thread.
+   */
   void send(ByteBuf frame) {
     if (!channel.isActive()) {
       frame.release();
@@ -119,15 +142,40 @@ final class Connection {
     int written = 0;
     for (Pending p = ordered; p != null; p = p.next) {
       if (active) {
-        channel.write(new BinaryWebSocketFrame(p.frame), channel.voidPromise());
+        channel.write(p.frame, channel.voidPromise());
         written++;
       } else {
         p.frame.release();
       }
     }
     if (written > 0) {
-      channel.flush();
+      flushOrDefer();
     }
+  }
+
+  private void flushOrDefer() {
+    if (coalesceNanos == 0) {
+      channel.flush();
+      return;
+    }
+    if (flushScheduled) {
+      return; // the deferred flush takes these frames too
+    }
+    long now = channel.eventLoop().ticker().nanoTime();
+    long due = lastFlushNanos + coalesceNanos;
+    if (now - due >= 0) {
+      lastFlushNanos = now;
+      channel.flush();
+    } else {
+      flushScheduled = true;
+      channel.eventLoop().schedule(this::deferredFlush, due - now, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void deferredFlush() {
+    flushScheduled = false;
+    lastFlushNanos = channel.eventLoop().ticker().nanoTime();
+    channel.flush();
   }
 
   // ---- awareness ids (room executor only) ----

@@ -39,6 +39,15 @@ public interface DocumentStore extends AutoCloseable {
     return append(document, update);
   }
 
+  /**
+   * Whether {@link #append(String, byte[], byte[])} uses the state vector; when not, callers skip encoding it.
+   *
+   * @return {@code false} for the default, which ignores it
+   */
+  default boolean recordsStateVectors() {
+    return false;
+  }
+
   /** Replaces the document's log by one V1 update holding its full state (compaction). */
   CompletionStage<Void> flush(String document, byte[] state);
 

@@ -135,6 +135,11 @@ public final class RocksDocumentStore implements DocumentStore {
   }
 
   @Override
+  public boolean recordsStateVectors() {
+    return true;
+  }
+
+  @Override
   public CompletionStage<Long> append(String document, byte[] update, byte[] stateVectorAfter) {
     CompletableFuture<Long> f;
     try {

@@ -466,7 +466,7 @@ final class Room {
   /** Sends one frame to every connection; takes ownership of {@code frame}. */
   private void broadcast(Metrics.MessageKind kind, ByteBuf frame) {
     int n = connections.size();
-    ctx.metrics().messageOut(kind, frame.readableBytes(), n);
+    ctx.metrics().messageOut(kind, Frames.payloadSize(frame), n);
     for (int i = 0; i < n; i++) {
       connections.get(i).send(frame.retainedDuplicate());
     }
@@ -481,7 +481,7 @@ final class Room {
   }
 
   private void send(Connection c, Metrics.MessageKind kind, ByteBuf frame) {
-    ctx.metrics().messageOut(kind, frame.readableBytes(), 1);
+    ctx.metrics().messageOut(kind, Frames.payloadSize(frame), 1);
     c.send(frame);
   }
 

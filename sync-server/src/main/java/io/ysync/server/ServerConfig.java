@@ -42,6 +42,8 @@ import java.util.Objects;
  * @param instanceId this instance's id on the broadcast bus, or {@code null} for a random one
  * @param redisChannelPrefix prefix of the per-document Redis pub/sub channels
  * @param redisRepairInterval period of the cross-instance state-vector check of each active document
+ * @param writeCoalesce a connection flushes at most once per this window (frames wait at most this long; the first
+ *     frame after a quiet window leaves at once); zero flushes every burst immediately
  */
 public record ServerConfig(
     String host, int port, Path dataDir, String redisUrl, String pathPrefix,
@@ -52,7 +54,7 @@ public record ServerConfig(
     int writeBufferHighWaterMark, Duration slowConsumerTimeout, TransportKind transport, int ioThreads,
     boolean demoPage, boolean signaling, Duration sseHeartbeat,
     String webhookUrl, String webhookSecret, Duration webhookDebounce,
-    String instanceId, String redisChannelPrefix, Duration redisRepairInterval) {
+    String instanceId, String redisChannelPrefix, Duration redisRepairInterval, Duration writeCoalesce) {
 
   /** A builder with the defaults of {@code ysync serve}. */
   public static Builder builder() {
@@ -73,6 +75,7 @@ public record ServerConfig(
     b.demoPage = demoPage; b.signaling = signaling; b.sseHeartbeat = sseHeartbeat;
     b.webhookUrl = webhookUrl; b.webhookSecret = webhookSecret; b.webhookDebounce = webhookDebounce;
     b.instanceId = instanceId; b.redisChannelPrefix = redisChannelPrefix; b.redisRepairInterval = redisRepairInterval;
+    b.writeCoalesce = writeCoalesce;
     return b;
   }
 
@@ -117,6 +120,7 @@ public record ServerConfig(
     m.put("instance-id", instanceId == null ? "random" : instanceId);
     m.put("redis-channel-prefix", redisChannelPrefix);
     m.put("redis-repair-interval", redisRepairInterval);
+    m.put("write-coalesce", writeCoalesce);
     return m;
   }
 
@@ -155,6 +159,7 @@ public record ServerConfig(
     String instanceId;
     String redisChannelPrefix = "ysync:doc:";
     Duration redisRepairInterval = Duration.ofSeconds(5);
+    Duration writeCoalesce = Duration.ZERO;
 
     private Builder() {}
 
@@ -191,6 +196,7 @@ public record ServerConfig(
     public Builder instanceId(String v) { instanceId = v; return this; }
     public Builder redisChannelPrefix(String v) { redisChannelPrefix = v; return this; }
     public Builder redisRepairInterval(Duration v) { redisRepairInterval = v; return this; }
+    public Builder writeCoalesce(Duration v) { writeCoalesce = v; return this; }
 
     /**
      * Validates and builds.
@@ -222,6 +228,8 @@ public record ServerConfig(
       check(roomGrace != null && !roomGrace.isNegative(), "room-grace must not be negative, not %s", roomGrace);
       check(webhookDebounce != null && !webhookDebounce.isNegative(), "webhook-debounce must not be negative, not %s",
           webhookDebounce);
+      check(writeCoalesce != null && !writeCoalesce.isNegative() && writeCoalesce.compareTo(Duration.ofSeconds(1)) <= 0,
+          "write-coalesce must be 0..1s, not %s", writeCoalesce);
       check(redisChannelPrefix != null && !redisChannelPrefix.isEmpty(), "redis-channel-prefix must not be empty");
       if (authMode == AuthMode.JWT) {
         check(jwtSecret != null || jwtPublicKeyPem != null,
@@ -231,7 +239,8 @@ public record ServerConfig(
           insecureNoAuth, maxFrameBytes, maxDocumentBytes, rateLimitPerSecond, rateBurst, rateLimitAction,
           maxConnectionsPerIp, handshakeTimeout, idleTimeout, pingInterval, roomGrace, drainTime,
           writeBufferHighWaterMark, slowConsumerTimeout, transport, ioThreads, demoPage, signaling, sseHeartbeat,
-          webhookUrl, webhookSecret, webhookDebounce, instanceId, redisChannelPrefix, redisRepairInterval);
+          webhookUrl, webhookSecret, webhookDebounce, instanceId, redisChannelPrefix, redisRepairInterval,
+          writeCoalesce);
       if (authMode == AuthMode.OFF) {
         check(c.bindsLoopback() || insecureNoAuth,
             "authentication is off, so ysync binds to loopback only; give --insecure-no-auth to serve %s anyway", host);

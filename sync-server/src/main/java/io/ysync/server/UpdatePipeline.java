@@ -89,7 +89,7 @@ final class UpdatePipeline {
       return CompletableFuture.completedFuture(null);
     }
     CompletionStage<Void> last = CompletableFuture.completedFuture(null);
-    byte[] svAfter = engine.encodeStateVector();
+    byte[] svAfter = ctx.store().recordsStateVectors() ? engine.encodeStateVector() : null;
     for (int i = 0; i < emitted.size(); i++) {
       byte[] u = emitted.get(i);
       approxBytes += u.length;

@@ -93,7 +93,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
       channel.attr(HANDSHAKER).getAndRemove();
     }
     connection = new Connection(channel, principal.readOnly(),
-        8L * server.config().writeBufferHighWaterMark());
+        8L * server.config().writeBufferHighWaterMark(), server.config().writeCoalesce().toNanos());
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
     if (LOG.isInfoEnabled()) { // the id is cached by the channel once asked for: only when logged

@@ -58,6 +58,7 @@ final class TestRooms implements AutoCloseable {
   /** A connected channel (handshake completed, room joined); its initial outbound frames are drained. */
   EmbeddedChannel connect(String room, Principal principal) {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.pipeline().addLast(SentFrames.INSTANCE);
     ch.pipeline().addLast(PipelineNames.YJS, new YjsConnectionHandler(server, room, principal));
     ch.pipeline().addLast(PipelineNames.EXCEPTION, new ExceptionHandler(metrics));
     ch.pipeline().fireUserEventTriggered(
