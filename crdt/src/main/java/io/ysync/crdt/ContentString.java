@@ -5,6 +5,7 @@ import io.ysync.crdt.codec.UpdateDecoder;
 import io.ysync.crdt.codec.UpdateEncoder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /** Text content; length counts UTF-16 code units as in JS. */
@@ -17,10 +18,27 @@ final class ContentString implements Content {
    * strings copy. Transaction cleanup merges runs of adjacent items right to left (each left absorbs the run to its
    * right), so loading a snapshot of n one-character items would copy O(n^2) characters with {@code String.concat}
    * (or with a builder per item). Merges move pieces between deques instead, and {@link #str()} joins them once.
+   *
+   * <p>A client appending to its own text merges every new item into the previous one and then writes the update
+   * with an offset into the merged item: {@link #write} therefore builds only the written suffix from the last
+   * pieces and leaves the deque alone, so an append costs O(appended text), not O(document).
+   *
+   * <p>Piece bound: a merge that leaves more than {@code MAX_PIECES_BASE + length / CHARS_PER_PIECE} pieces joins
+   * them all into one. After a join the deque holds one piece, so the next join needs more than
+   * {@code length / CHARS_PER_PIECE} newly arrived pieces; it copies {@code length} characters, i.e. fewer than
+   * {@code CHARS_PER_PIECE} per arrived piece (each at least one character): amortized O(1) copying per appended
+   * character, and at most about one piece per {@code CHARS_PER_PIECE} characters is ever held, instead of one String
+   * per keystroke of a long session. The same argument covers the right-to-left merges of a snapshot load (pieces
+   * arrive at the front): O(n) overall.
    */
   private ArrayDeque<String> parts;
   /** Length in UTF-16 code units. */
   private int length;
+
+  /** Pieces allowed regardless of the text length (see {@link #parts}). */
+  private static final int MAX_PIECES_BASE = 64;
+  /** One more piece is allowed per this many UTF-16 code units of text (see {@link #parts}). */
+  private static final int CHARS_PER_PIECE = 64;
 
   ContentString(String str) {
     this.str = str;
@@ -30,14 +48,60 @@ final class ContentString implements Content {
   /** The text. */
   String str() {
     if (parts != null) {
-      StringBuilder b = new StringBuilder(length);
-      for (String part : parts) {
-        b.append(part);
-      }
-      str = b.toString();
+      str = join(parts, length);
       parts = null;
     }
     return str;
+  }
+
+  private static String join(ArrayDeque<String> parts, int length) {
+    StringBuilder b = new StringBuilder(length);
+    for (String part : parts) {
+      b.append(part);
+    }
+    return b.toString();
+  }
+
+  /** Joins all pieces into one when there are too many of them for the text length (see {@link #parts}). */
+  private void boundPieces() {
+    if (parts.size() > MAX_PIECES_BASE + length / CHARS_PER_PIECE) {
+      String joined = join(parts, length);
+      parts.clear();
+      parts.add(joined);
+    }
+  }
+
+  /**
+   * The text from UTF-16 code unit {@code offset} on, as JS {@code str.slice(offset)} (a surrogate pair may be cut;
+   * the string is not repaired). With pending pieces, only the pieces that hold the suffix are read.
+   */
+  String suffix(int offset) {
+    if (parts == null) {
+      return offset == 0 ? str : str.substring(offset);
+    }
+    if (offset <= 0) {
+      return str();
+    }
+    int suffixLength = length - offset;
+    if (suffixLength <= 0) {
+      return "";
+    }
+    // walk back from the end until the pieces cover the suffix
+    ArrayList<String> tail = new ArrayList<>();
+    int covered = 0;
+    for (Iterator<String> it = parts.descendingIterator(); covered < suffixLength; ) {
+      String part = it.next();
+      tail.add(part);
+      covered += part.length();
+    }
+    StringBuilder b = new StringBuilder(suffixLength);
+    int last = tail.size() - 1;
+    String first = tail.get(last);
+    b.append(first, covered - suffixLength, first.length());
+    for (int i = last - 1; i >= 0; i--) {
+      b.append(tail.get(i));
+    }
+    return b.toString();
   }
 
   @Override
@@ -106,6 +170,7 @@ final class ContentString implements Content {
     length += r.length;
     r.parts = null;
     r.str = null;
+    boundPieces();
     return true;
   }
 
@@ -120,8 +185,8 @@ final class ContentString implements Content {
 
   @Override
   public void write(UpdateEncoder encoder, int offset) {
-    String str = str();
-    encoder.writeString(offset == 0 ? str : str.substring(offset));
+    // Yjs: encoder.writeString(offset === 0 ? this.str : this.str.slice(offset))
+    encoder.writeString(suffix(offset));
   }
 
   @Override

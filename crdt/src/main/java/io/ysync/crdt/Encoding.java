@@ -98,25 +98,41 @@ final class Encoding {
 
   // Port of writeClientsStructs, yjs src/utils/encoding.js v13.6.33
   static void writeClientsStructs(UpdateEncoder encoder, StructStore store, Map<Long, Long> sv) {
-    // we filter all valid sv entries into sm
-    Map<Long, Long> sm = new HashMap<>();
-    for (Map.Entry<Long, Long> e : sv.entrySet()) {
-      // only write if new structs are available
-      if (store.getState(e.getKey()) > e.getValue()) {
-        sm.put(e.getKey(), e.getValue());
-      }
-    }
-    for (Long client : store.clients.keySet()) {
-      if (!sv.containsKey(client)) {
-        sm.put(client, 0L);
+    // we filter all valid sv entries into sm: the clients of the store with structs beyond sv (a client missing in sv
+    // starts at 0; sv entries of clients the store doesn't know have nothing to write)
+    ClientClocks states = store.states();
+    // a copy of the live state (a transaction's beforeState) names the same clients at the same positions
+    ClientClocks copy = sv instanceof ClientClocks clocks && clocks.isCopyOf(states) ? clocks : null;
+    long[] sm = new long[Math.min(states.size(), 8)];
+    int n = 0;
+    for (int i = 0; i < states.size(); i++) {
+      long client = states.clientAt(i);
+      if (states.clockAt(i) > (copy != null ? copy.clockAtOr(i, 0) : clockOf(sv, client))) {
+        if (n == sm.length) {
+          sm = Arrays.copyOf(sm, n * 2);
+        }
+        sm[n++] = client;
       }
     }
     // write # states that were updated
-    encoder.restEncoder().writeVarUint(sm.size());
+    encoder.restEncoder().writeVarUint(n);
     // Write items with higher client ids first. This heavily improves the conflict algorithm.
-    for (Long client : sortedDesc(sm.keySet())) {
-      writeStructs(encoder, store.clients.get(client), client, sm.get(client));
+    if (n > 1) {
+      Arrays.sort(sm, 0, n);
     }
+    for (int i = n - 1; i >= 0; i--) {
+      long client = sm[i];
+      writeStructs(encoder, store.clients.get(client), client, clockOf(sv, client));
+    }
+  }
+
+  /** The clock of {@code client} in {@code sv}, 0 if absent. */
+  private static long clockOf(Map<Long, Long> sv, long client) {
+    if (sv instanceof ClientClocks clocks) {
+      return clocks.clockOf(client, 0);
+    }
+    Long clock = sv.get(client);
+    return clock == null ? 0 : clock;
   }
 
   static Long[] sortedDesc(java.util.Collection<Long> clients) {
@@ -320,6 +336,18 @@ final class Encoding {
   // Port of writeStateVector, yjs src/utils/encoding.js v13.6.33
   static void writeStateVector(Lib0Encoder encoder, Map<Long, Long> sv) {
     encoder.writeVarUint(sv.size());
+    if (sv instanceof ClientClocks clocks) {
+      long[] clients = new long[clocks.size()];
+      for (int i = 0; i < clients.length; i++) {
+        clients[i] = clocks.clientAt(i);
+      }
+      Arrays.sort(clients);
+      for (int i = clients.length - 1; i >= 0; i--) {
+        encoder.writeVarUint(clients[i]); // @todo use a special client decoder that is based on mapping
+        encoder.writeVarUint(clocks.clockOf(clients[i], 0));
+      }
+      return;
+    }
     for (Long client : sortedDesc(sv.keySet())) {
       encoder.writeVarUint(client); // @todo use a special client decoder that is based on mapping
       encoder.writeVarUint(sv.get(client));

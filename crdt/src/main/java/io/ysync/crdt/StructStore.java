@@ -2,7 +2,6 @@ package io.ysync.crdt;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -10,31 +9,30 @@ import org.jspecify.annotations.Nullable;
 // Port of StructStore, yjs src/utils/StructStore.js v13.6.33
 final class StructStore {
   final HashMap<Long, ArrayList<AbstractStruct>> clients = new HashMap<>();
+  /**
+   * The next expected clock per client, in the order clients were added: the end of the last struct of each list
+   * in {@link #clients}. Only {@link #addStruct} appends to a list; splits, merges and replacements keep its end.
+   */
+  private final ClientClocks states = new ClientClocks();
   /** Decoded structs that wait for missing dependencies (Yjs keeps them as a V2 update). */
   @Nullable PendingStructs pendingStructs;
   /** Deletions of structs we don't have yet (Yjs keeps them as a V2 update). */
   @Nullable DeleteSet pendingDs;
 
-  /** Returns the states as a map client to next expected clock. */
+  /** Returns the states as a map client to next expected clock (a copy the caller may keep). */
   // Port of getStateVector, yjs src/utils/StructStore.js v13.6.33
-  Map<Long, Long> getStateVector() {
-    Map<Long, Long> sm = new HashMap<>(Math.max(4, clients.size() * 2));
-    for (Map.Entry<Long, ArrayList<AbstractStruct>> e : clients.entrySet()) {
-      ArrayList<AbstractStruct> structs = e.getValue();
-      AbstractStruct struct = structs.get(structs.size() - 1);
-      sm.put(e.getKey(), struct.id.clock() + struct.length);
-    }
-    return sm;
+  ClientClocks getStateVector() {
+    return states.copy();
   }
 
   // Port of getState, yjs src/utils/StructStore.js v13.6.33
   long getState(long client) {
-    ArrayList<AbstractStruct> structs = clients.get(client);
-    if (structs == null) {
-      return 0;
-    }
-    AbstractStruct lastStruct = structs.get(structs.size() - 1);
-    return lastStruct.id.clock() + lastStruct.length;
+    return states.clockOf(client, 0);
+  }
+
+  /** The live state (not a copy): for read-only iteration over the clients, in the order they were added. */
+  ClientClocks states() {
+    return states;
   }
 
   // Port of addStruct, yjs src/utils/StructStore.js v13.6.33
@@ -50,6 +48,7 @@ final class StructStore {
       }
     }
     structs.add(struct);
+    states.set(struct.id.client(), struct.id.clock() + struct.length);
   }
 
   /** Binary search (with Yjs's pivoting first guess) for the struct containing {@code clock}. */

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -29,9 +28,9 @@ public final class Transaction {
   /** Ids deleted by this transaction. */
   final DeleteSet deleteSet = new DeleteSet();
   /** The state before the transaction started. */
-  final Map<Long, Long> beforeState;
+  final ClientClocks beforeState;
   /** The state after the transaction (set at cleanup). */
-  Map<Long, Long> afterState = new HashMap<>();
+  ClientClocks afterState = new ClientClocks();
   /** Types that were directly modified, mapped to the changed keys (null = list content). */
   final LinkedHashMap<AbstractType, Set<String>> changed = new LinkedHashMap<>();
   /** Events per type for deep observers. */
@@ -88,8 +87,18 @@ public final class Transaction {
   }
 
   long beforeStateOf(long client) {
-    Long c = beforeState.get(client);
-    return c == null ? 0 : c;
+    return beforeState.clockOf(client, 0);
+  }
+
+  /**
+   * The state before the transaction of the client at {@code position} of {@link #afterState}, or {@code orElse}
+   * if the client was unknown. Both states are copies of the store's live state, so positions usually agree.
+   */
+  long beforeStateAt(int position, long orElse) {
+    if (ClientClocks.aligned(beforeState, afterState)) {
+      return beforeState.clockAtOr(position, orElse);
+    }
+    return beforeState.clockOf(afterState.clientAt(position), orElse);
   }
 
   /** The next id this doc would create. */
@@ -115,8 +124,9 @@ public final class Transaction {
     if (!deleteSet.isEmpty()) {
       return true;
     }
-    for (Map.Entry<Long, Long> e : afterState.entrySet()) {
-      if (!Objects.equals(beforeState.get(e.getKey()), e.getValue())) {
+    for (int i = 0; i < afterState.size(); i++) {
+      // clocks are positive, -1 stands for a client unknown before
+      if (beforeStateAt(i, -1) != afterState.clockAt(i)) {
         return true;
       }
     }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -144,10 +143,11 @@ final class TransactionCleanup {
         }
         tryMergeDeleteSet(ds, store);
         // on all affected store.clients props, try to merge
-        for (Map.Entry<Long, Long> e : transaction.afterState.entrySet()) {
-          long client = e.getKey();
-          long clock = e.getValue();
-          long beforeClock = transaction.beforeStateOf(client);
+        ClientClocks afterState = transaction.afterState;
+        for (int k = 0; k < afterState.size(); k++) {
+          long client = afterState.clientAt(k);
+          long clock = afterState.clockAt(k);
+          long beforeClock = transaction.beforeStateAt(k, 0);
           if (beforeClock != clock) {
             ArrayList<AbstractStruct> structs = store.clients.get(client);
             // we iterate from right to left so we can safely remove entries
@@ -172,7 +172,7 @@ final class TransactionCleanup {
           }
         }
         if (!transaction.local
-            && !Objects.equals(transaction.afterState.get(doc.clientID), transaction.beforeState.get(doc.clientID))) {
+            && transaction.afterState.clockOf(doc.clientID, -1) != transaction.beforeState.clockOf(doc.clientID, -1)) {
           // Changed the client-id because another client seems to be using it.
           doc.clientID = Doc.generateNewClientId();
         }
