@@ -6,7 +6,8 @@
 #
 #   bench/run-compare.sh [--duration 10] [--warmup 2] [--scenarios rooms,fanout,saturate,idle,load]
 #       [--servers ysync-rocksdb,ysync-memory,y-websocket,hocuspocus] [--idle 2000,10000] [--idle-hold 3]
-#       [--rates 5,10,20,40,80,160] [--step-seconds 4] [--ladder-rooms 50] [--ladder-clients 4] [--slo-ms 100] [--doc-updates 20000] [--load-clients 5]
+#       [--rates 5,10,20,40,80,160] [--step-seconds 4] [--ladder-rooms 50] [--ladder-clients 4]
+#       [--ladder-writers CLIENTS] [--ladder-warmup-seconds 15] [--slo-ms 100] [--doc-updates 20000] [--load-clients 5]
 #       [--cross | --no-cross | --cross-only] [--cross-store rocksdb|memory] [--build-dir target] [--no-build]
 #       [--out DIR]
 #
@@ -15,7 +16,10 @@
 # node_modules/@y/websocket-server/src/server.js without persistence; hocuspocus = bench/js/hocuspocus-server.mjs
 # (no extensions). The Node servers keep documents in memory only. Auth is off and ysync's per-connection rate limit
 # and per-IP connection limit are off (the load generator opens thousands of connections from one IP).
-# Scenarios: see bench/src/main/java/io/ysync/bench/load/{Scenario,ScenarioRunner,DocLoadRun}.java.
+# Scenarios: see bench/src/main/java/io/ysync/bench/load/{Scenario,ScenarioRunner,DocLoadRun}.java. The saturation
+# ladder writes unmeasured for --ladder-warmup-seconds (JIT warm-up of server and load generator) before its first
+# step, against every server; --ladder-writers (default: all clients) sets how many clients of each room write, e.g.
+# the fanout shape: --ladder-rooms 1 --ladder-clients 200 --ladder-writers 5.
 # The cross-instance part (default: on when redis-server is installed) starts redis-server and ysync instances with
 # --redis-url; --cross-only runs just that part.
 set -euo pipefail
@@ -24,6 +28,7 @@ cd "$root"
 
 duration=10; warmup=2; scenarios=rooms,fanout,saturate,idle,load; servers=ysync-rocksdb,ysync-memory,y-websocket,hocuspocus
 idle=2000,10000; idle_hold=3; rates=5,10,20,40,80,160; step_seconds=4; ladder_rooms=50; ladder_clients=4; slo_ms=100; doc_updates=20000; load_clients=5
+ladder_writers=""; ladder_warmup_seconds=15
 cross=auto; cross_store=rocksdb; build_dir=target; build=1; out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,6 +42,8 @@ while [ $# -gt 0 ]; do
     --step-seconds) step_seconds=$2; shift 2;;
     --ladder-rooms) ladder_rooms=$2; shift 2;;
     --ladder-clients) ladder_clients=$2; shift 2;;
+    --ladder-writers) ladder_writers=$2; shift 2;;
+    --ladder-warmup-seconds) ladder_warmup_seconds=$2; shift 2;;
     --slo-ms) slo_ms=$2; shift 2;;
     --doc-updates) doc_updates=$2; shift 2;;
     --load-clients) load_clients=$2; shift 2;;
@@ -47,7 +54,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir=$2; shift 2;;
     --no-build) build=0; shift;;
     --out) out=$2; shift 2;;
-    -h|--help) sed -n 2,21p "$0"; exit 0;;
+    -h|--help) sed -n 2,24p "$0"; exit 0;;
     *) echo "unknown flag $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -150,7 +157,9 @@ label() {
 protocol() { [ "$1" = hocuspocus ] && echo hocuspocus || echo y-websocket; }
 loadgen() { "$java" "${client_flags[@]}" -cp "$bench_jar" io.ysync.bench.load.LoadGenerator \
   --duration "$duration" --warmup "$warmup" --idle "$idle" --idle-hold "$idle_hold" --rates "$rates" \
-  --step-seconds "$step_seconds" --ladder-rooms "$ladder_rooms" --ladder-clients "$ladder_clients" --slo-ms "$slo_ms" --doc-updates "$doc_updates" --load-clients "$load_clients" \
+  --step-seconds "$step_seconds" --ladder-rooms "$ladder_rooms" --ladder-clients "$ladder_clients" \
+  --ladder-writers "${ladder_writers:-$ladder_clients}" --ladder-warmup-seconds "$ladder_warmup_seconds" \
+  --slo-ms "$slo_ms" --doc-updates "$doc_updates" --load-clients "$load_clients" \
   "$@" 2> >(grep -v '^SLF4J' >&2) >/dev/null; }
 
 started=$(date +%s)

@@ -57,8 +57,8 @@ public final class ClientFleet implements AutoCloseable {
     for (int r = 0; r < scenario.rooms(); r++) {
       for (int c = 0; c < scenario.clientsPerRoom(); c++) {
         boolean writer = c < scenario.writersPerRoom();
-        LoadClient client = add(writer, scenario.awarenessForAll() || writer, stats, target.protocol(),
-            target, roomPrefix + "-" + r, n);
+        LoadClient client = add(writer ? LoadClient.Role.MARKER_WRITER : LoadClient.Role.READER,
+            scenario.awarenessForAll() || writer, stats, target.protocol(), target, roomPrefix + "-" + r, n);
         batch.add(client.open);
         if (batch.size() >= CONNECT_BATCH) {
           ok += await(batch, deadline);
@@ -71,7 +71,7 @@ public final class ClientFleet implements AutoCloseable {
   /**
    * Opens one more client.
    *
-   * @param writer whether it edits
+   * @param role what it does
    * @param awareness whether it sends an awareness state
    * @param stats its stats
    * @param protocol its wire dialect
@@ -80,11 +80,11 @@ public final class ClientFleet implements AutoCloseable {
    * @param groups the instance count used for the client id's group
    * @return the client (connecting)
    */
-  public LoadClient add(boolean writer, boolean awareness, RunStats stats, Protocol protocol, Target target,
+  public LoadClient add(LoadClient.Role role, boolean awareness, RunStats stats, Protocol protocol, Target target,
       String room, int groups) {
     long id = nextId++;
     Target.Instance instance = target.instances().get((int) (id % groups));
-    LoadClient client = new LoadClient(id, writer, awareness, stats, protocol)
+    LoadClient client = new LoadClient(id, role, awareness, stats, protocol)
         .connect(group, channelType, instance.port(), room);
     clients.add(client);
     return client;

@@ -138,6 +138,7 @@ public final class CompareReport {
       rows.add(new Row(name + ": cross-instance p99 ms", sc, "", Result.CROSS_P99_MS, 2));
       rows.add(new Row(name + ": server CPU us per delivered update", sc, "", Result.CPU_US_PER_DELIVERY, 1));
       rows.add(new Row(name + ": server RSS MiB", sc, "", Result.RSS_MIB, 0));
+      rows.add(new Row(name + ": load generator CPU % (same cores)", sc, "", Result.LOADGEN_CPU_PCT, 0));
     }
     rows.add(new Row("saturation: peak delivered updates/s", "saturate", "peak", Result.DELIVERED_PER_S, 0));
     rows.add(new Row("saturation: p99 ms at the peak", "saturate", "peak", Result.P99_MS, 1));
@@ -146,6 +147,9 @@ public final class CompareReport {
     rows.add(new Row("saturation: best delivered/s with p99 within the SLO", "saturate", "best@slo",
         Result.DELIVERED_PER_S, 0));
     rows.add(new Row("saturation: p99 ms there", "saturate", "best@slo", Result.P99_MS, 1));
+    rows.add(new Row("saturation: server CPU % at the peak", "saturate", "peak", Result.CPU_PCT, 0));
+    rows.add(new Row("saturation: load generator CPU % at the peak (same cores)", "saturate", "peak",
+        Result.LOADGEN_CPU_PCT, 0));
     Set<String> idleSteps = new LinkedHashSet<>();
     results.stream().filter(r -> r.scenario().equals("idle")).forEach(r -> idleSteps.add(r.step()));
     for (String step : idleSteps) {

@@ -37,7 +37,7 @@ public final class DocLoadRun {
     RunStats stats = new RunStats();
     String room = ScenarioRunner.roomPrefix("load");
     try (ClientFleet fleet = new ClientFleet()) {
-      LoadClient writer = fleet.add(true, false, stats, one.protocol(), one, room, 1);
+      LoadClient writer = fleet.add(LoadClient.Role.DOC_WRITER, false, stats, one.protocol(), one, room, 1);
       writer.open.get(ScenarioRunner.CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       writer.synced.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       Random random = new Random(42);
@@ -51,7 +51,7 @@ public final class DocLoadRun {
       long stateBytes = 0;
       int mismatches = 0;
       for (int i = 0; i < freshClients; i++) {
-        LoadClient reader = fleet.add(false, false, stats, one.protocol(), one, room, 1);
+        LoadClient reader = fleet.add(LoadClient.Role.READER, false, stats, one.protocol(), one, room, 1);
         LoadClient.Synced s = reader.synced.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         reader.close();
         nanos[i] = s.nanosSinceConnect();

@@ -2,30 +2,33 @@ package io.ysync.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.Updates;
 import io.ysync.crdt.YText;
+import io.ysync.crdt.codec.DecodeException;
 import io.ysync.proto.AwarenessUpdate;
 import io.ysync.proto.YMessage;
 import java.net.URI;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,9 +36,12 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One y-websocket (or Hocuspocus) client over a Netty WebSocket connection (real HTTP upgrade). A writer owns a crdt
- * {@link Doc} and inserts a {@link TimestampCodec} marker into its own {@code YText} at a fixed rate, sending the
- * resulting update; every client scans the updates it receives for other writers' markers and records their latency.
+ * One y-websocket (or Hocuspocus) client over a Netty WebSocket connection (real HTTP upgrade). A
+ * {@link Role#MARKER_WRITER} appends a {@link TimestampCodec} marker to its own {@code YText} at a fixed rate; it
+ * hand-encodes each update ({@link TextAppendEncoder}) instead of running a crdt {@link Doc}, so the load generator
+ * spends its share of the machine's cores on the wire, not on CRDT transactions. A {@link Role#DOC_WRITER} owns a
+ * {@link Doc} and makes arbitrary edits ({@link #writeBurst}). Every client scans the updates it receives for other
+ * writers' markers and records their latency; received frames are scanned where they lie in Netty's buffer.
  *
  * <p>Threading: everything but {@link #connect} and {@link #close} runs on the channel's event loop.
  */
@@ -45,19 +51,42 @@ public final class LoadClient {
   /** The text the document-load preparer edits. */
   static final String PREPARED_TEXT = "doc";
 
+  /** What a client does besides receiving. */
+  public enum Role {
+    /** Only receives. */
+    READER,
+    /** Appends markers at a fixed rate ({@link #startWriting}), hand-encoded. */
+    MARKER_WRITER,
+    /** Edits a crdt {@link Doc} ({@link #writeBurst}). */
+    DOC_WRITER
+  }
+
+  /** No marker of a writer seen yet ({@link #lastSeen}). */
+  private static final long NONE = Long.MIN_VALUE;
+  /** Writer ids at or above this are not tracked for duplicates (fleet ids are small and dense). */
+  private static final int MAX_TRACKED_WRITERS = 1 << 20;
+
   private final long writerId;
-  private final boolean writer;
   private final RunStats stats;
   private final boolean sendAwareness;
   private final Protocol protocol;
   private final @Nullable Doc doc;
+  private final @Nullable TextAppendEncoder appender;
+  private byte[] updatePrefix = {};
+  private final TimestampCodec.MarkerSink markerSink = this::onMarker;
+  /** A fragmented message being reassembled (event loop only). */
+  private @Nullable CompositeByteBuf fragments;
+  /** Per-frame scan state for {@link #onMarker} (event loop only). */
+  private long scanNow;
+  private boolean scanCounting;
+  private @Nullable CompletableFuture<Void> scanEcho;
   private volatile Channel channel;
   private volatile boolean closing;
   private String room = "";
   private long connectStartNanos;
   private @Nullable CompletableFuture<Void> pendingEcho;
-  /** The newest marker time seen per other writer (event loop only). */
-  private final Map<Long, Long> lastSeen = new HashMap<>();
+  /** The newest marker time seen per other writer, indexed by writer id, {@link #NONE} if none (event loop only). */
+  private long[] lastSeen = new long[0];
   private long pendingEchoNanos;
   /** Completes when the WebSocket handshake is done (or fails with the connect error). */
   public final CompletableFuture<Void> open = new CompletableFuture<>();
@@ -75,18 +104,21 @@ public final class LoadClient {
 
   /**
    * @param writerId a run-wide unique id (also the writer id in markers)
-   * @param writer whether this client edits
+   * @param role what this client does
    * @param sendAwareness whether to send one awareness state after the handshake
    * @param stats where deliveries and latencies go
    * @param protocol the wire dialect of the server
    */
-  public LoadClient(long writerId, boolean writer, boolean sendAwareness, RunStats stats, Protocol protocol) {
+  public LoadClient(long writerId, Role role, boolean sendAwareness, RunStats stats, Protocol protocol) {
     this.writerId = writerId;
-    this.writer = writer;
     this.sendAwareness = sendAwareness;
     this.stats = stats;
     this.protocol = protocol;
-    this.doc = writer ? new Doc() : null;
+    this.doc = role == Role.DOC_WRITER ? new Doc() : null;
+    // a random 32-bit client id, as Yjs generates (src/utils/Doc.js generateNewClientId)
+    this.appender = role == Role.MARKER_WRITER
+        ? new TextAppendEncoder(ThreadLocalRandom.current().nextInt() & 0xffffffffL, WRITER_TEXT_PREFIX + writerId)
+        : null;
   }
 
   /**
@@ -100,17 +132,20 @@ public final class LoadClient {
    */
   public LoadClient connect(EventLoopGroup group, Class<? extends SocketChannel> channelType, int port, String room) {
     this.room = room;
+    this.updatePrefix = protocol.updatePrefix(room);
     URI uri = URI.create("ws://127.0.0.1:" + port + "/" + room);
     WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-        .webSocketUri(uri).maxFramePayloadLength(64 << 20).handshakeTimeoutMillis(60_000).build();
+        .webSocketUri(uri).maxFramePayloadLength(64 << 20).handshakeTimeoutMillis(60_000)
+        .withUTF8Validator(false).build(); // binary frames only: no per-frame validator hop
     Bootstrap b = new Bootstrap().group(group).channel(channelType)
         .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 60_000)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
             channel = ch; // before any frame arrives: the handshake may finish before connect() returns
+            // the handshaker replaces the HTTP codec and aggregator with the WebSocket frame codec once it is done
             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(64 << 20), new Handler());
+                new WebSocketClientProtocolHandler(config), new Handler());
           }
         });
     connectStartNanos = System.nanoTime();
@@ -144,19 +179,24 @@ public final class LoadClient {
    * @param stopNanos the {@link System#nanoTime()} to stop at
    */
   public void startWriting(double editsPerSecond, long stopNanos) {
-    if (!writer || doc == null) {
+    TextAppendEncoder enc = appender;
+    if (enc == null) {
       return;
     }
     long periodMicros = Math.max(1, (long) (1_000_000 / editsPerSecond));
     long jitter = ThreadLocalRandom.current().nextLong(periodMicros);
-    YText text = doc.getText(WRITER_TEXT_PREFIX + writerId);
     Channel ch = channel;
+    byte[] prefix = updatePrefix;
+    ByteBuf payload = Unpooled.buffer(128); // reused: the message is assembled here, then masked into the frame
     ch.eventLoop().scheduleAtFixedRate(() -> {
-      if (System.nanoTime() >= stopNanos || !ch.isActive()) {
+      long now = System.nanoTime();
+      if (now >= stopNanos || !ch.isActive()) {
         return; // the task ends with the event loop group
       }
-      long now = System.nanoTime();
-      text.insert(text.length(), TimestampCodec.encode(writerId, now)); // the update listener sends it
+      payload.clear().writeBytes(prefix);
+      enc.appendTo(TimestampCodec.encode(writerId, now), payload, true);
+      ch.writeAndFlush(MaskedFrames.binary(ch.alloc(), payload.array(), payload.writerIndex(),
+          ThreadLocalRandom.current().nextInt()), ch.voidPromise());
       if (stats.inWindow(now)) {
         stats.sent.increment();
       }
@@ -174,8 +214,9 @@ public final class LoadClient {
    * @return completes when the last update came back
    */
   public CompletableFuture<Void> writeBurst(int count, Random random) {
-    if (!writer || doc == null) {
-      throw new IllegalStateException("only a writer can edit");
+    Doc doc = this.doc;
+    if (doc == null) {
+      throw new IllegalStateException("only a " + Role.DOC_WRITER + " can edit");
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     channel.eventLoop().execute(() -> {
@@ -217,6 +258,13 @@ public final class LoadClient {
     return sb.toString();
   }
 
+  private void releaseFragments() {
+    if (fragments != null) {
+      fragments.release();
+      fragments = null;
+    }
+  }
+
   /** Closes the connection. */
   public void close() {
     closing = true;
@@ -241,31 +289,80 @@ public final class LoadClient {
     if (!counting && echo == null) {
       return;
     }
-    TimestampCodec.scan(s.frame(), s.offset(), s.offset() + s.length(), (w, sent) -> {
-      if (w == writerId) {
-        if (echo != null && sent == pendingEchoNanos) {
-          pendingEcho = null;
-          echo.complete(null);
-        }
-      } else if (counting) {
-        Long last = lastSeen.put(w, sent);
-        if (last != null && sent <= last) {
-          stats.duplicates.increment(); // a writer's markers are sent in order: this one came again or late
-          lastSeen.put(w, last);
-          return;
-        }
-        long micros = (now - sent) / 1000;
-        stats.delivered.increment();
-        stats.latency.record(micros);
-        if (stats.groups > 1 && w % stats.groups != writerId % stats.groups) {
-          stats.deliveredCross.increment();
-          stats.latencyCross.record(micros);
-        }
-      }
-    });
+    scanNow = now;
+    scanCounting = counting;
+    scanEcho = echo;
+    TimestampCodec.scan(s.frame(), s.offset(), s.offset() + s.length(), markerSink);
   }
 
-  private final class Handler extends SimpleChannelInboundHandler<BinaryWebSocketFrame> {
+  private void onMarker(long w, long sent) {
+    if (w == writerId) {
+      CompletableFuture<Void> echo = scanEcho;
+      if (echo != null && sent == pendingEchoNanos) {
+        pendingEcho = null;
+        scanEcho = null;
+        echo.complete(null);
+      }
+      return;
+    }
+    if (!scanCounting) {
+      return;
+    }
+    if (w < MAX_TRACKED_WRITERS) {
+      int i = (int) w;
+      if (i >= lastSeen.length) {
+        int old = lastSeen.length;
+        lastSeen = Arrays.copyOf(lastSeen, Math.max(i + 1, old * 2));
+        Arrays.fill(lastSeen, old, lastSeen.length, NONE);
+      }
+      if (sent <= lastSeen[i]) {
+        stats.duplicates.increment(); // a writer's markers are sent in order: this one came again or late
+        return;
+      }
+      lastSeen[i] = sent;
+    }
+    long micros = (scanNow - sent) / 1000;
+    stats.delivered.increment();
+    stats.latency.record(micros);
+    if (stats.groups > 1 && w % stats.groups != writerId % stats.groups) {
+      stats.deliveredCross.increment();
+      stats.latencyCross.record(micros);
+    }
+  }
+
+  /** Handles one complete binary message; does not release it. */
+  private void onMessage(ByteBuf buf) throws DecodeException {
+    stats.framesReceived.increment();
+    Protocol.Sync s = protocol.decodeSync(buf);
+    if (s == null) {
+      return; // awareness, auth, sync status: not measured
+    }
+    switch (s.subType()) {
+      case Protocol.SYNC_STEP1 -> send(new YMessage.SyncStep2(stateAsUpdate(s.payload())));
+      case Protocol.SYNC_STEP2 -> {
+        if (!synced.isDone()) {
+          synced.complete(new Synced(System.nanoTime() - connectStartNanos, s.payload()));
+        }
+        onUpdate(s);
+      }
+      case Protocol.SYNC_UPDATE -> onUpdate(s);
+      default -> stats.errors.increment();
+    }
+  }
+
+  /** The answer to a SyncStep1: what this client has that the server's state vector lacks. */
+  private byte[] stateAsUpdate(byte[] stateVector) throws DecodeException {
+    if (doc != null) {
+      return Updates.encodeStateAsUpdate(doc, stateVector);
+    }
+    if (appender != null) {
+      return appender.stateAsUpdate(stateVector);
+    }
+    return new byte[] {0, 0};
+  }
+
+  /** The last inbound handler: reassembles fragmented messages and scans every message in place. */
+  final class Handler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
@@ -292,29 +389,43 @@ public final class LoadClient {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) throws Exception {
-      ByteBuf buf = frame.content();
-      byte[] bytes = new byte[buf.readableBytes()];
-      buf.readBytes(bytes);
-      stats.framesReceived.increment();
-      Protocol.Sync s = protocol.decodeSync(bytes);
-      if (s == null) {
-        return; // awareness, auth, sync status: not measured
-      }
-      switch (s.subType()) {
-        case Protocol.SYNC_STEP1 -> {
-          byte[] answer = doc != null ? Updates.encodeStateAsUpdate(doc, s.payload()) : new byte[] {0, 0};
-          send(new YMessage.SyncStep2(answer));
-        }
-        case Protocol.SYNC_STEP2 -> {
-          if (!synced.isDone()) {
-            synced.complete(new Synced(System.nanoTime() - connectStartNanos, s.payload()));
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      try {
+        if (msg instanceof BinaryWebSocketFrame f) {
+          if (fragments != null) {
+            releaseFragments(); // a new message before the last one ended
+            stats.errors.increment();
           }
-          onUpdate(s);
+          if (f.isFinalFragment()) {
+            onMessage(f.content()); // the common case: one unfragmented message, scanned in place
+          } else {
+            fragments = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            fragments.addComponent(true, f.content().retain());
+          }
+        } else if (msg instanceof ContinuationWebSocketFrame f && fragments != null) {
+          CompositeByteBuf all = fragments;
+          all.addComponent(true, f.content().retain());
+          if (f.isFinalFragment()) {
+            fragments = null;
+            try {
+              onMessage(all);
+            } finally {
+              all.release();
+            }
+          }
+        } else if (msg instanceof ContinuationWebSocketFrame || !(msg instanceof WebSocketFrame)) {
+          stats.errors.increment(); // a continuation of nothing, or not a frame at all
         }
-        case Protocol.SYNC_UPDATE -> onUpdate(s);
-        default -> stats.errors.increment();
+        // text or pong frames: ignored (the protocol handler answers pings and closes)
+      } finally {
+        ReferenceCountUtil.release(msg);
       }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      releaseFragments();
+      super.channelInactive(ctx);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ysync.bench.load;
 
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -20,9 +21,14 @@ import java.util.List;
  * java -cp benchmarks.jar io.ysync.bench.load.LoadGenerator [--protocol y-websocket|hocuspocus]
  *     --target NAME=PORT[:PID][,PORT[:PID]...] [--target ...] [--scenarios rooms,fanout,saturate,idle,load,cross]
  *     [--duration 10] [--warmup 2] [--idle 2000[,10000]] [--idle-hold 3] [--rates 5,10,20,40,80,160]
- *     [--step-seconds 4] [--ladder-rooms 50] [--ladder-clients 4] [--stop-p99-ms 2000] [--slo-ms 100]
+ *     [--step-seconds 4] [--ladder-rooms 50] [--ladder-clients 4] [--ladder-writers CLIENTS]
+ *     [--ladder-warmup-seconds 15] [--ladder-warmup-rate MEDIAN_RATE] [--stop-p99-ms 2000] [--slo-ms 100]
  *     [--doc-updates 20000] [--load-clients 5] [--out results.jsonl] [--ref NAME]
  * </pre>
+ * The saturation ladder ({@code saturate}) runs {@code --ladder-rooms} rooms of {@code --ladder-clients} clients, of
+ * which {@code --ladder-writers} (default: all) write; before its first step it writes for
+ * {@code --ladder-warmup-seconds} unmeasured at {@code --ladder-warmup-rate} (default: the median of {@code --rates})
+ * so that JIT warm-up of the server and of the load generator does not count.
  * A target with several {@code PORT[:PID]} is several instances of one server sharing documents (Redis scale-out):
  * the clients of every room are spread over them and cross-instance latencies are reported separately.
  * Scenarios are described in {@link Scenario}, {@link ScenarioRunner} and {@link DocLoadRun}.
@@ -44,6 +50,9 @@ public final class LoadGenerator {
     double stepSeconds = 4;
     int ladderRooms = 50;
     int ladderClients = 4;
+    int ladderWriters = -1;
+    double ladderWarmupSeconds = 15;
+    double ladderWarmupRate = -1;
     double stopP99Ms = 2000;
     double sloMs = 100;
     int docUpdates = 20_000;
@@ -59,6 +68,8 @@ public final class LoadGenerator {
    */
   public static void main(String[] args) throws Exception {
     Options o = parse(args);
+    // the leak detector samples buffers and records stack traces: CPU taken from the server under test
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     List<Target> targets = o.targetSpecs.stream().map(s -> Target.parse(s, o.protocol)).toList();
     List<Result> results = new ArrayList<>();
     for (String scenario : o.scenarios) {
@@ -90,8 +101,10 @@ public final class LoadGenerator {
           Thread.sleep(1000);
         }
       }
-      case "saturate" -> ScenarioRunner.runLadder(t, o.ladderRooms, o.ladderClients, o.rates, o.stepSeconds,
-          o.stopP99Ms, o.sloMs, sink);
+      case "saturate" -> ScenarioRunner.runLadder(t, new ScenarioRunner.Ladder(o.ladderRooms, o.ladderClients,
+          o.ladderWriters < 0 ? o.ladderClients : o.ladderWriters, o.rates, o.stepSeconds, o.ladderWarmupSeconds,
+          o.ladderWarmupRate > 0 ? o.ladderWarmupRate : ScenarioRunner.Ladder.medianRate(o.rates), o.stopP99Ms,
+          o.sloMs), sink);
       case "load" -> sink.accept(DocLoadRun.run(t, o.docUpdates, o.loadClients));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     }
@@ -117,6 +130,9 @@ public final class LoadGenerator {
         case "--step-seconds" -> o.stepSeconds = Double.parseDouble(v);
         case "--ladder-rooms" -> o.ladderRooms = Integer.parseInt(v);
         case "--ladder-clients" -> o.ladderClients = Integer.parseInt(v);
+        case "--ladder-writers" -> o.ladderWriters = Integer.parseInt(v);
+        case "--ladder-warmup-seconds" -> o.ladderWarmupSeconds = Double.parseDouble(v);
+        case "--ladder-warmup-rate" -> o.ladderWarmupRate = Double.parseDouble(v);
         case "--stop-p99-ms" -> o.stopP99Ms = Double.parseDouble(v);
         case "--slo-ms" -> o.sloMs = Double.parseDouble(v);
         case "--doc-updates" -> o.docUpdates = Integer.parseInt(v);

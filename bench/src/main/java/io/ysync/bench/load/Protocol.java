@@ -1,9 +1,12 @@
 package io.ysync.bench.load;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The wire dialect a {@link LoadClient} speaks.
@@ -83,43 +86,90 @@ public enum Protocol {
   }
 
   /**
+   * The bytes of an Update message that precede the update's {@code varUint8Array}.
+   *
+   * @param room the document name
+   * @return {@code [Sync, Update]}, for Hocuspocus preceded by the document name
+   */
+  public byte[] updatePrefix(String room) {
+    byte[] head = {MSG_SYNC, SYNC_UPDATE};
+    return this == HOCUSPOCUS ? concat(varString(room), head) : head;
+  }
+
+  /**
    * Decodes the sync part of a received frame.
    *
    * @param frame the frame payload
    * @return the sync message, or {@code null} for frames that are not sync frames (awareness, auth, status ...)
    * @throws IllegalArgumentException if the frame is truncated
    */
-  public @org.jspecify.annotations.Nullable Sync decodeSync(byte[] frame) {
-    Reader r = new Reader(frame);
-    if (this == HOCUSPOCUS) {
-      r.skipVarBytes();
-    }
-    int type = (int) r.varUint();
-    if (type != MSG_SYNC && !(this == HOCUSPOCUS && type == MSG_SYNC_REPLY)) {
-      return null;
-    }
-    int sub = (int) r.varUint();
-    long len = r.varUint();
-    if (len > frame.length - r.pos) {
-      throw new IllegalArgumentException("truncated sync payload at " + r.pos);
-    }
-    return new Sync(sub, frame, r.pos, (int) len);
+  public @Nullable Sync decodeSync(byte[] frame) {
+    return decodeSync(Unpooled.wrappedBuffer(frame));
   }
 
   /**
-   * One received sync message; the payload is a slice of the frame (not copied).
+   * Decodes the header of the sync part of a received frame, without copying: the payload stays in {@code frame}.
+   *
+   * @param frame the frame payload (its readable bytes; the reader index is not moved)
+   * @return the sync message, or {@code null} for frames that are not sync frames (awareness, auth, status ...)
+   * @throws IllegalArgumentException if the frame is truncated
+   */
+  public @Nullable Sync decodeSync(ByteBuf frame) {
+    int end = frame.writerIndex();
+    int[] pos = {frame.readerIndex()};
+    if (this == HOCUSPOCUS) {
+      long nameLen = varUint(frame, pos, end);
+      if (nameLen > end - pos[0]) {
+        throw new IllegalArgumentException("truncated varString at " + pos[0]);
+      }
+      pos[0] += (int) nameLen;
+    }
+    int type = (int) varUint(frame, pos, end);
+    if (type != MSG_SYNC && !(this == HOCUSPOCUS && type == MSG_SYNC_REPLY)) {
+      return null;
+    }
+    int sub = (int) varUint(frame, pos, end);
+    long len = varUint(frame, pos, end);
+    if (len > end - pos[0]) {
+      throw new IllegalArgumentException("truncated sync payload at " + pos[0]);
+    }
+    return new Sync(sub, frame, pos[0], (int) len);
+  }
+
+  /**
+   * One received sync message; the payload is a slice of the frame (not copied), valid while the frame is.
    *
    * @param subType {@link #SYNC_STEP1}, {@link #SYNC_STEP2} or {@link #SYNC_UPDATE}
    * @param frame the whole frame
-   * @param offset where the payload starts
+   * @param offset the absolute index where the payload starts
    * @param length the payload length
    */
-  public record Sync(int subType, byte[] frame, int offset, int length) {
+  public record Sync(int subType, ByteBuf frame, int offset, int length) {
     /** @return a copy of the payload */
     public byte[] payload() {
       byte[] p = new byte[length];
-      System.arraycopy(frame, offset, p, 0, length);
+      frame.getBytes(offset, p);
       return p;
+    }
+  }
+
+  /** Reads a lib0 varUint at {@code pos[0]} (advanced past it), bounded by {@code end}. */
+  private static long varUint(ByteBuf buf, int[] pos, int end) {
+    long v = 0;
+    int shift = 0;
+    while (true) {
+      if (pos[0] >= end) {
+        throw new IllegalArgumentException("truncated varUint at " + pos[0]);
+      }
+      int b = buf.getByte(pos[0]++) & 0xff;
+      v |= (long) (b & 0x7f) << shift;
+      if (b < 0x80) {
+        return v;
+      }
+      shift += 7;
+      if (shift > 56) {
+        throw new IllegalArgumentException("varUint too long at " + pos[0]);
+      }
     }
   }
 
@@ -144,42 +194,5 @@ public enum Protocol {
     System.arraycopy(a, 0, r, 0, a.length);
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
-  }
-
-  /** A lib0 varUint reader over a byte array. */
-  private static final class Reader {
-    private final byte[] bytes;
-    private int pos;
-
-    Reader(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    long varUint() {
-      long v = 0;
-      int shift = 0;
-      while (true) {
-        if (pos >= bytes.length) {
-          throw new IllegalArgumentException("truncated varUint at " + pos);
-        }
-        int b = bytes[pos++] & 0xff;
-        v |= (long) (b & 0x7f) << shift;
-        if (b < 0x80) {
-          return v;
-        }
-        shift += 7;
-        if (shift > 56) {
-          throw new IllegalArgumentException("varUint too long at " + pos);
-        }
-      }
-    }
-
-    void skipVarBytes() {
-      long len = varUint();
-      if (len > bytes.length - pos) {
-        throw new IllegalArgumentException("truncated varString at " + pos);
-      }
-      pos += (int) len;
-    }
   }
 }

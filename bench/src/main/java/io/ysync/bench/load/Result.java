@@ -45,6 +45,15 @@ public record Result(String scenario, String target, String step, Map<String, Do
   public static final String CPU_PCT = "cpu_pct";
   /** Server CPU microseconds per delivered update. */
   public static final String CPU_US_PER_DELIVERY = "cpu_us_per_delivery";
+  /** WebSocket frames the clients received per second in the window (sync updates, awareness ...). */
+  public static final String FRAMES_PER_S = "frames_received_per_s";
+  /**
+   * CPU of the load generator process in percent of one core over the window: it shares the machine's cores with
+   * the server under test, so what it uses is not available to the server.
+   */
+  public static final String LOADGEN_CPU_PCT = "loadgen_cpu_pct";
+  /** Load generator CPU microseconds per message it sent or received in the window. */
+  public static final String LOADGEN_US_PER_MSG = "loadgen_us_per_msg";
   /** Largest server RSS seen during the window, MiB. */
   public static final String RSS_MIB = "rss_mib";
   /** Server RSS before the clients connected, MiB. */

@@ -49,15 +49,16 @@ public record Scenario(String name, int rooms, int clientsPerRoom, int writersPe
   }
 
   /**
-   * The room layout of one saturation step: every client writes.
+   * The room layout of one saturation step.
    *
    * @param rooms rooms
-   * @param clientsPerRoom clients (= writers) per room
+   * @param clientsPerRoom clients per room
+   * @param writersPerRoom writers per room (at most {@code clientsPerRoom})
    * @param editsPerSecond the offered rate per writer
    * @return the scenario
    */
-  public static Scenario saturationStep(int rooms, int clientsPerRoom, double editsPerSecond) {
-    return new Scenario("saturate", rooms, clientsPerRoom, clientsPerRoom, editsPerSecond, false);
+  public static Scenario saturationStep(int rooms, int clientsPerRoom, int writersPerRoom, double editsPerSecond) {
+    return new Scenario("saturate", rooms, clientsPerRoom, writersPerRoom, editsPerSecond, false);
   }
 
   /** @return the number of clients */

@@ -18,6 +18,8 @@ public final class ScenarioRunner {
   static final int CONNECT_TIMEOUT_SECONDS = 120;
   /** Pause after connecting, so sync step 2 and awareness settle before writing. */
   private static final long SETTLE_MILLIS = 500;
+  /** This load generator's process id (its own CPU is reported too: it shares the machine with the server). */
+  private static final long OWN_PID = ProcessHandle.current().pid();
 
   private ScenarioRunner() {}
 
@@ -37,33 +39,70 @@ public final class ScenarioRunner {
   }
 
   /**
-   * Runs the saturation ladder: the rooms layout with every client writing, the offered rate per writer raised step
-   * by step (fresh rooms and connections per step) until the server falls behind: delivered below 80 % of the
-   * expected rate or p99 above {@code stopP99Ms}. Emits one result per step and a final {@code peak} result (the step
-   * with the most deliveries per second) and {@code best@slo} (the most deliveries per second with p99 at most
-   * {@code sloMs}).
+   * The shape of a saturation ladder.
    *
-   * @param target the server
    * @param rooms rooms per step
-   * @param clientsPerRoom writers per room
+   * @param clientsPerRoom clients per room
+   * @param writersPerRoom writers per room (at most {@code clientsPerRoom}; the others only receive)
    * @param rates offered edits/s per writer, ascending
    * @param stepSeconds the window of each step (after 1 s of warm-up)
+   * @param warmupSeconds length of the unmeasured warm-up run before the first step (0: none)
+   * @param warmupRate offered edits/s per writer during the warm-up
    * @param stopP99Ms the p99 above which the ladder stops
    * @param sloMs the p99 bound of the {@code best@slo} summary
+   */
+  public record Ladder(int rooms, int clientsPerRoom, int writersPerRoom, List<Double> rates, double stepSeconds,
+      double warmupSeconds, double warmupRate, double stopP99Ms, double sloMs) {
+    /** Validates the shape. */
+    public Ladder {
+      rates = List.copyOf(rates);
+      if (rates.isEmpty() || warmupSeconds < 0 || warmupRate <= 0 || stepSeconds <= 0) {
+        throw new IllegalArgumentException("bad ladder: rates " + rates + ", warm-up " + warmupSeconds + " s at "
+            + warmupRate + "/s, steps of " + stepSeconds + " s");
+      }
+      Scenario.saturationStep(rooms, clientsPerRoom, writersPerRoom, warmupRate); // validates the layout
+    }
+
+    /** @return the median offered rate (the lower one of an even count), the default warm-up rate */
+    public static double medianRate(List<Double> rates) {
+      return rates.stream().sorted().toList().get((rates.size() - 1) / 2);
+    }
+  }
+
+  /**
+   * Runs the saturation ladder: after an unmeasured warm-up with the same layout (so that the JIT compilers of the
+   * server and of this load generator are done before the first measured step, whatever the server), the offered
+   * rate per writer is raised step by step (fresh rooms and connections per step) until the server falls behind:
+   * delivered below 80 % of the expected rate or p99 above {@code stopP99Ms}. Emits one result per step and a final
+   * {@code peak} result (the step with the most deliveries per second) and {@code best@slo} (the most deliveries per
+   * second with p99 at most {@code sloMs}).
+   *
+   * @param target the server
+   * @param ladder the layout, rates and bounds
    * @param sink receives every result as it is measured
    * @throws InterruptedException if interrupted
    */
-  public static void runLadder(Target target, int rooms, int clientsPerRoom, List<Double> rates, double stepSeconds,
-      double stopP99Ms, double sloMs, Consumer<Result> sink) throws InterruptedException {
+  public static void runLadder(Target target, Ladder ladder, Consumer<Result> sink) throws InterruptedException {
+    if (ladder.warmupSeconds() > 0) {
+      System.err.printf("load:   warming up %s: %s s at %s edits/s per writer, %d rooms x %d clients (%d writing),"
+          + " not measured%n", target.name(), fmt(ladder.warmupSeconds()), fmt(ladder.warmupRate()), ladder.rooms(),
+          ladder.clientsPerRoom(), ladder.writersPerRoom());
+      Scenario w = Scenario.saturationStep(ladder.rooms(), ladder.clientsPerRoom(), ladder.writersPerRoom(),
+          ladder.warmupRate());
+      Result r = runWriting(w, target, 0, ladder.warmupSeconds(), "saturate", "warm-up");
+      System.err.printf("load:   warm-up done: delivered_per_s=%.0f p99_ms=%.1f loadgen_cpu_pct=%.0f%n",
+          r.get(Result.DELIVERED_PER_S), r.get(Result.P99_MS), r.get(Result.LOADGEN_CPU_PCT));
+      Thread.sleep(1000); // let the server close the warm-up's connections
+    }
     List<Result> steps = new ArrayList<>();
-    for (double rate : rates) {
-      Scenario s = Scenario.saturationStep(rooms, clientsPerRoom, rate);
-      Result r = runWriting(s, target, 1, stepSeconds, "saturate", "r=" + fmt(rate));
+    for (double rate : ladder.rates()) {
+      Scenario s = Scenario.saturationStep(ladder.rooms(), ladder.clientsPerRoom(), ladder.writersPerRoom(), rate);
+      Result r = runWriting(s, target, 1, ladder.stepSeconds(), "saturate", "r=" + fmt(rate));
       steps.add(r);
       sink.accept(r);
       Thread.sleep(1000); // let the server close the step's connections
-      if (r.get(Result.DELIVERED_PER_S) < 0.8 * r.get(Result.EXPECTED_PER_S) || r.get(Result.P99_MS) > stopP99Ms
-          || r.get(Result.CONNECTED) < r.get(Result.WANTED)) {
+      if (r.get(Result.DELIVERED_PER_S) < 0.8 * r.get(Result.EXPECTED_PER_S)
+          || r.get(Result.P99_MS) > ladder.stopP99Ms() || r.get(Result.CONNECTED) < r.get(Result.WANTED)) {
         break;
       }
     }
@@ -73,7 +112,7 @@ public final class ScenarioRunner {
       if (peak == null || r.get(Result.DELIVERED_PER_S) > peak.get(Result.DELIVERED_PER_S)) {
         peak = r;
       }
-      if (r.get(Result.P99_MS) <= sloMs
+      if (r.get(Result.P99_MS) <= ladder.sloMs()
           && (best == null || r.get(Result.DELIVERED_PER_S) > best.get(Result.DELIVERED_PER_S))) {
         best = r;
       }
@@ -148,8 +187,10 @@ public final class ScenarioRunner {
       stats.measureFromNanos = start;
       stats.measureUntilNanos = stop;
       fleet.startWriting(scenario.editsPerSecond(), stop);
-      Thread.sleep((start - System.nanoTime()) / 1_000_000);
+      Thread.sleep(Math.max(0, (start - System.nanoTime()) / 1_000_000));
       long cpu0 = target.cpuMillis();
+      long ownCpu0 = ProcStats.cpuMillis(OWN_PID);
+      long frames0 = stats.framesReceived.sum();
       long t0 = System.nanoTime();
       long rss = 0;
       while (System.nanoTime() < stop) {
@@ -157,6 +198,8 @@ public final class ScenarioRunner {
         rss = Math.max(rss, target.rssKib());
       }
       long cpu1 = target.cpuMillis();
+      long ownCpu1 = ProcStats.cpuMillis(OWN_PID);
+      long frames = stats.framesReceived.sum() - frames0;
       double wall = (System.nanoTime() - t0) / 1e9;
       long delivered = stats.delivered.sum();
       Map<String, Double> m = new LinkedHashMap<>();
@@ -178,6 +221,12 @@ public final class ScenarioRunner {
       m.put(Result.CPU_US_PER_DELIVERY, cpuKnown && delivered > 0
           ? (cpu1 - cpu0) * 1000.0 * (seconds / wall) / delivered : Double.NaN);
       m.put(Result.RSS_MIB, rss >= 0 ? rss / 1024.0 : Double.NaN);
+      m.put(Result.FRAMES_PER_S, frames / wall);
+      boolean ownKnown = ownCpu0 >= 0 && ownCpu1 >= 0;
+      m.put(Result.LOADGEN_CPU_PCT, ownKnown ? (ownCpu1 - ownCpu0) / (wall * 10.0) : Double.NaN);
+      long messages = stats.sent.sum() + frames;
+      m.put(Result.LOADGEN_US_PER_MSG, ownKnown && messages > 0
+          ? (ownCpu1 - ownCpu0) * 1000.0 * (seconds / wall) / messages : Double.NaN);
       m.put(Result.DUPLICATES_PER_S, stats.duplicates.sum() / seconds);
       m.put(Result.ERRORS, (double) stats.errors.sum());
       m.put(Result.CLOSED, (double) stats.closedByServer.sum());

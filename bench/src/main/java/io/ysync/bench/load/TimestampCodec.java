@@ -1,10 +1,21 @@
 package io.ysync.bench.load;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+
 /**
  * The marker a writer inserts into its {@code YText}: {@code <w<writer>t<nanoTime>>}. The text travels as UTF-8
  * inside the Yjs update, so a receiver finds it by scanning the update's bytes without decoding the whole document.
  */
 public final class TimestampCodec {
+  /** A per-thread copy target for scanning direct buffers (grown as needed; event-loop threads reuse it). */
+  private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[][] initialValue() {
+      return new byte[][] {new byte[4096]};
+    }
+  };
+
   private TimestampCodec() {}
 
   /** Receives one decoded marker. */
@@ -37,6 +48,31 @@ public final class TimestampCodec {
    */
   public static int scan(byte[] bytes, MarkerSink sink) {
     return scan(bytes, 0, bytes.length, sink);
+  }
+
+  /**
+   * Scans a slice of a buffer (a Yjs update inside a received frame) for markers, without allocating: a heap buffer
+   * is scanned in place, a direct one is copied into a reused per-thread array first.
+   *
+   * @param buf the buffer
+   * @param from the first absolute index of the slice
+   * @param to the absolute index after the slice
+   * @param sink called once per marker found
+   * @return the number of markers found
+   */
+  public static int scan(ByteBuf buf, int from, int to, MarkerSink sink) {
+    if (buf.hasArray()) {
+      int base = buf.arrayOffset();
+      return scan(buf.array(), base + from, base + to, sink);
+    }
+    int len = to - from;
+    byte[][] holder = SCRATCH.get();
+    if (holder[0].length < len) {
+      holder[0] = new byte[Math.max(len, holder[0].length * 2)];
+    }
+    byte[] scratch = holder[0];
+    buf.getBytes(from, scratch, 0, len);
+    return scan(scratch, 0, len, sink);
   }
 
   /**
