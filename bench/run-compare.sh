@@ -6,8 +6,9 @@
 #
 #   bench/run-compare.sh [--duration 10] [--warmup 2] [--scenarios rooms,fanout,saturate,idle,load]
 #       [--servers ysync-rocksdb,ysync-memory,y-websocket,hocuspocus] [--idle 2000,10000] [--idle-hold 3]
-#       [--rates 5,10,20,40,80,160] [--step-seconds 4] [--ladder-rooms 50] [--ladder-clients 4]
-#       [--ladder-writers CLIENTS] [--ladder-warmup-seconds 15] [--slo-ms 100] [--doc-updates 20000] [--load-clients 5]
+#       [--rates 10,20,40,80,160,240,320,480] [--step-seconds 5] [--ladder-rooms 50] [--ladder-clients 4]
+#       [--ladder-writers CLIENTS] [--ladder-warmup-seconds 15] [--ladder-warmup-rate 20] [--slo-ms 100]
+#       [--doc-updates 20000] [--load-clients 5]
 #       [--cross | --no-cross | --cross-only] [--cross-store rocksdb|memory] [--build-dir target] [--no-build]
 #       [--out DIR]
 #
@@ -18,17 +19,19 @@
 # and per-IP connection limit are off (the load generator opens thousands of connections from one IP).
 # Scenarios: see bench/src/main/java/io/ysync/bench/load/{Scenario,ScenarioRunner,DocLoadRun}.java. The saturation
 # ladder writes unmeasured for --ladder-warmup-seconds (JIT warm-up of server and load generator) before its first
-# step, against every server; --ladder-writers (default: all clients) sets how many clients of each room write, e.g.
-# the fanout shape: --ladder-rooms 1 --ladder-clients 200 --ladder-writers 5.
+# step, against every server, at --ladder-warmup-rate edits/s per writer (a rate every server sustains, so no
+# backlog carries into the measured steps); --ladder-writers (default: all clients) sets how many clients of each
+# room write, e.g. the fanout shape: --ladder-rooms 1 --ladder-clients 200 --ladder-writers 5.
 # The cross-instance part (default: on when redis-server is installed) starts redis-server and ysync instances with
 # --redis-url; --cross-only runs just that part.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
 
-duration=10; warmup=2; scenarios=rooms,fanout,saturate,idle,load; servers=ysync-rocksdb,ysync-memory,y-websocket,hocuspocus
-idle=2000,10000; idle_hold=3; rates=5,10,20,40,80,160; step_seconds=4; ladder_rooms=50; ladder_clients=4; slo_ms=100; doc_updates=20000; load_clients=5
-ladder_writers=""; ladder_warmup_seconds=15
+duration=10; warmup=2; scenarios=rooms,fanout,saturate,idle,load
+servers=ysync-rocksdb,ysync-memory,y-websocket,hocuspocus
+idle=2000,10000; idle_hold=3; rates=10,20,40,80,160,240,320,480; step_seconds=5; ladder_rooms=50; ladder_clients=4
+slo_ms=100; doc_updates=20000; load_clients=5; ladder_writers=""; ladder_warmup_seconds=15; ladder_warmup_rate=20
 cross=auto; cross_store=rocksdb; build_dir=target; build=1; out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
     --ladder-clients) ladder_clients=$2; shift 2;;
     --ladder-writers) ladder_writers=$2; shift 2;;
     --ladder-warmup-seconds) ladder_warmup_seconds=$2; shift 2;;
+    --ladder-warmup-rate) ladder_warmup_rate=$2; shift 2;;
     --slo-ms) slo_ms=$2; shift 2;;
     --doc-updates) doc_updates=$2; shift 2;;
     --load-clients) load_clients=$2; shift 2;;
@@ -54,7 +58,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir=$2; shift 2;;
     --no-build) build=0; shift;;
     --out) out=$2; shift 2;;
-    -h|--help) sed -n 2,24p "$0"; exit 0;;
+    -h|--help) sed -n 2,26p "$0"; exit 0;;
     *) echo "unknown flag $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -159,6 +163,7 @@ loadgen() { "$java" "${client_flags[@]}" -cp "$bench_jar" io.ysync.bench.load.Lo
   --duration "$duration" --warmup "$warmup" --idle "$idle" --idle-hold "$idle_hold" --rates "$rates" \
   --step-seconds "$step_seconds" --ladder-rooms "$ladder_rooms" --ladder-clients "$ladder_clients" \
   --ladder-writers "${ladder_writers:-$ladder_clients}" --ladder-warmup-seconds "$ladder_warmup_seconds" \
+  --ladder-warmup-rate "$ladder_warmup_rate" \
   --slo-ms "$slo_ms" --doc-updates "$doc_updates" --load-clients "$load_clients" \
   "$@" 2> >(grep -v '^SLF4J' >&2) >/dev/null; }
 

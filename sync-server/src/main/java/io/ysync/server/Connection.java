@@ -33,10 +33,7 @@ final class Connection {
 
   private final Channel channel;
   private final boolean readOnly;
-  /** Outbound bytes at which the connection is dropped at once (a multiple of the high-water mark). */
-  private final long hardLimitBytes;
-  /** The coalescing window in nanoseconds, 0 = flush every drain. */
-  private final long coalesceNanos;
+  private final WritePolicy policy;
   /** The event loop's ticker time of the last flush (event loop only). */
   private long lastFlushNanos;
   /** Whether a deferred flush is scheduled (event loop only). */
@@ -55,6 +52,29 @@ final class Connection {
     }
   };
 
+  /**
+   * The write settings every connection of a server shares (one object, not two fields per connection).
+   *
+   * @param hardLimitBytes outbound bytes at which a connection is dropped at once (a multiple of the high-water mark)
+   * @param coalesceNanos the write coalescing window, 0 = flush every drain
+   */
+  record WritePolicy(long hardLimitBytes, long coalesceNanos) {
+    private record Cached(ServerConfig config, WritePolicy policy) {}
+
+    private static volatile Cached last;
+
+    /** The policy of a server's settings: the same instance for the same settings object. */
+    static WritePolicy of(ServerConfig config) {
+      Cached c = last;
+      if (c == null || c.config() != config) {
+        c = new Cached(config,
+            new WritePolicy(8L * config.writeBufferHighWaterMark(), config.writeCoalesce().toNanos()));
+        last = c;
+      }
+      return c.policy();
+    }
+  }
+
   /** One queued frame: a stack node, relinked in place by the drain that took it. */
   private static final class Pending {
     final ByteBuf frame;
@@ -69,13 +89,11 @@ final class Connection {
   /**
    * @param channel the WebSocket channel
    * @param readOnly whether the client may only read
-   * @param hardLimitBytes outbound bytes at which the connection is dropped at once
-   * @param coalesceNanos the write coalescing window, 0 = flush every drain
+   * @param policy the server's write settings
    */
-  Connection(Channel channel, boolean readOnly, long hardLimitBytes, long coalesceNanos) {
-    this.hardLimitBytes = hardLimitBytes;
-    this.coalesceNanos = coalesceNanos;
-    this.lastFlushNanos = channel.eventLoop().ticker().nanoTime() - coalesceNanos;
+  Connection(Channel channel, boolean readOnly, WritePolicy policy) {
+    this.policy = policy;
+    this.lastFlushNanos = channel.eventLoop().ticker().nanoTime() - policy.coalesceNanos();
     this.channel = channel;
     this.readOnly = readOnly;
   }
@@ -134,7 +152,8 @@ final class Connection {
     }
     boolean active = channel.isActive();
     ChannelOutboundBuffer buffer = active ? channel.unsafe().outboundBuffer() : null;
-    if (active && !channel.isWritable() && buffer != null && buffer.totalPendingWriteBytes() > hardLimitBytes) {
+    if (active && !channel.isWritable() && buffer != null
+        && buffer.totalPendingWriteBytes() > policy.hardLimitBytes()) {
       // far beyond the high-water mark: do not wait for the slow-consumer timeout
       channel.pipeline().fireUserEventTriggered(SLOW_CONSUMER);
       active = false;
@@ -154,6 +173,7 @@ final class Connection {
   }
 
   private void flushOrDefer() {
+    long coalesceNanos = policy.coalesceNanos();
     if (coalesceNanos == 0) {
       channel.flush();
       return;

@@ -92,8 +92,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
       ctx.pipeline().remove(PipelineNames.WS_PROTOCOL);
       channel.attr(HANDSHAKER).getAndRemove();
     }
-    connection = new Connection(channel, principal.readOnly(),
-        8L * server.config().writeBufferHighWaterMark(), server.config().writeCoalesce().toNanos());
+    connection = new Connection(channel, principal.readOnly(), Connection.WritePolicy.of(server.config()));
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
     if (LOG.isInfoEnabled()) { // the id is cached by the channel once asked for: only when logged

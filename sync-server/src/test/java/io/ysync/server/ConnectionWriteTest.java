@@ -88,7 +88,7 @@ class ConnectionWriteTest extends NettyTestBase {
   @Test
   void withoutWindow_everyDrainIsFlushedAtOnce() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    Connection c = new Connection(ch, false, 1 << 20, 0);
+    Connection c = new Connection(ch, false, new Connection.WritePolicy(1 << 20, 0));
     c.send(frame(1));
     ch.runPendingTasks();
     assertEquals(1, nextMarker(ch));
@@ -106,7 +106,7 @@ class ConnectionWriteTest extends NettyTestBase {
     EmbeddedChannel ch = new EmbeddedChannel();
     ch.freezeTime();
     long window = TimeUnit.MILLISECONDS.toNanos(5);
-    Connection c = new Connection(ch, false, 1 << 20, window);
+    Connection c = new Connection(ch, false, new Connection.WritePolicy(1 << 20, window));
     c.send(frame(1));
     ch.runPendingTasks();
     assertEquals(1, nextMarker(ch), "the first frame after a quiet window leaves without delay");
@@ -142,7 +142,7 @@ class ConnectionWriteTest extends NettyTestBase {
       public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {}
     });
     ch.freezeTime();
-    Connection c = new Connection(ch, false, 1 << 20, TimeUnit.SECONDS.toNanos(1));
+    Connection c = new Connection(ch, false, new Connection.WritePolicy(1 << 20, TimeUnit.SECONDS.toNanos(1)));
     c.send(frame(1));
     ch.runPendingTasks();
     assertEquals(1, nextMarker(ch));
