@@ -30,10 +30,13 @@ final class Connection {
   private static final AtomicReferenceFieldUpdater<Connection, Pending> OUTBOUND =
       AtomicReferenceFieldUpdater.newUpdater(Connection.class, Pending.class, "outbound");
   private static final long[] NO_IDS = new long[0];
+  /** Outbound bytes, in high-water marks, at which a connection is dropped at once. */
+  private static final long HARD_LIMIT_FACTOR = 8;
 
   private final Channel channel;
   private final boolean readOnly;
-  private final WritePolicy policy;
+  /** The server's settings (shared): the slow-consumer limit and the coalescing window. */
+  private final ServerConfig config;
   /** The event loop's ticker time of the last flush (event loop only). */
   private long lastFlushNanos;
   /** Whether a deferred flush is scheduled (event loop only). */
@@ -52,29 +55,6 @@ final class Connection {
     }
   };
 
-  /**
-   * The write settings every connection of a server shares (one object, not two fields per connection).
-   *
-   * @param hardLimitBytes outbound bytes at which a connection is dropped at once (a multiple of the high-water mark)
-   * @param coalesceNanos the write coalescing window, 0 = flush every drain
-   */
-  record WritePolicy(long hardLimitBytes, long coalesceNanos) {
-    private record Cached(ServerConfig config, WritePolicy policy) {}
-
-    private static volatile Cached last;
-
-    /** The policy of a server's settings: the same instance for the same settings object. */
-    static WritePolicy of(ServerConfig config) {
-      Cached c = last;
-      if (c == null || c.config() != config) {
-        c = new Cached(config,
-            new WritePolicy(8L * config.writeBufferHighWaterMark(), config.writeCoalesce().toNanos()));
-        last = c;
-      }
-      return c.policy();
-    }
-  }
-
   /** One queued frame: a stack node, relinked in place by the drain that took it. */
   private static final class Pending {
     final ByteBuf frame;
@@ -89,11 +69,12 @@ final class Connection {
   /**
    * @param channel the WebSocket channel
    * @param readOnly whether the client may only read
-   * @param policy the server's write settings
+   * @param config the server's settings ({@link ServerConfig#writeBufferHighWaterMark()} and
+   *     {@link ServerConfig#writeCoalesce()})
    */
-  Connection(Channel channel, boolean readOnly, WritePolicy policy) {
-    this.policy = policy;
-    this.lastFlushNanos = channel.eventLoop().ticker().nanoTime() - policy.coalesceNanos();
+  Connection(Channel channel, boolean readOnly, ServerConfig config) {
+    this.config = config;
+    this.lastFlushNanos = channel.eventLoop().ticker().nanoTime() - config.writeCoalesce().toNanos();
     this.channel = channel;
     this.readOnly = readOnly;
   }
@@ -153,7 +134,7 @@ final class Connection {
     boolean active = channel.isActive();
     ChannelOutboundBuffer buffer = active ? channel.unsafe().outboundBuffer() : null;
     if (active && !channel.isWritable() && buffer != null
-        && buffer.totalPendingWriteBytes() > policy.hardLimitBytes()) {
+        && buffer.totalPendingWriteBytes() > HARD_LIMIT_FACTOR * config.writeBufferHighWaterMark()) {
       // far beyond the high-water mark: do not wait for the slow-consumer timeout
       channel.pipeline().fireUserEventTriggered(SLOW_CONSUMER);
       active = false;
@@ -173,7 +154,7 @@ final class Connection {
   }
 
   private void flushOrDefer() {
-    long coalesceNanos = policy.coalesceNanos();
+    long coalesceNanos = config.writeCoalesce().toNanos();
     if (coalesceNanos == 0) {
       channel.flush();
       return;

@@ -92,7 +92,7 @@ final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements
       ctx.pipeline().remove(PipelineNames.WS_PROTOCOL);
       channel.attr(HANDSHAKER).getAndRemove();
     }
-    connection = new Connection(channel, principal.readOnly(), Connection.WritePolicy.of(server.config()));
+    connection = new Connection(channel, principal.readOnly(), server.config());
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
     if (LOG.isInfoEnabled()) { // the id is cached by the channel once asked for: only when logged

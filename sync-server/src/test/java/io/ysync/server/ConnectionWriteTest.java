@@ -16,6 +16,7 @@ import io.ysync.proto.MessageType;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,6 +68,10 @@ class ConnectionWriteTest extends NettyTestBase {
     denied.release();
   }
 
+  private static ServerConfig coalescing(Duration window) {
+    return ServerConfig.builder().writeCoalesce(window).build();
+  }
+
   private static ByteBuf frame(int marker) {
     return Frames.sync(ALLOC, MessageType.SYNC_UPDATE, new byte[] {(byte) marker});
   }
@@ -88,7 +93,7 @@ class ConnectionWriteTest extends NettyTestBase {
   @Test
   void withoutWindow_everyDrainIsFlushedAtOnce() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    Connection c = new Connection(ch, false, new Connection.WritePolicy(1 << 20, 0));
+    Connection c = new Connection(ch, false, coalescing(Duration.ZERO));
     c.send(frame(1));
     ch.runPendingTasks();
     assertEquals(1, nextMarker(ch));
@@ -105,8 +110,7 @@ class ConnectionWriteTest extends NettyTestBase {
   void withWindow_aQuietConnectionFlushesAtOnce_aBusyOneOncePerWindow_inOrder() {
     EmbeddedChannel ch = new EmbeddedChannel();
     ch.freezeTime();
-    long window = TimeUnit.MILLISECONDS.toNanos(5);
-    Connection c = new Connection(ch, false, new Connection.WritePolicy(1 << 20, window));
+    Connection c = new Connection(ch, false, coalescing(Duration.ofMillis(5)));
     c.send(frame(1));
     ch.runPendingTasks();
     assertEquals(1, nextMarker(ch), "the first frame after a quiet window leaves without delay");
@@ -142,7 +146,7 @@ class ConnectionWriteTest extends NettyTestBase {
       public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {}
     });
     ch.freezeTime();
-    Connection c = new Connection(ch, false, new Connection.WritePolicy(1 << 20, TimeUnit.SECONDS.toNanos(1)));
+    Connection c = new Connection(ch, false, coalescing(Duration.ofSeconds(1)));
     c.send(frame(1));
     ch.runPendingTasks();
     assertEquals(1, nextMarker(ch));

@@ -1,8 +1,11 @@
 package io.ysync.bench.load;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.ysync.crdt.StateVector;
+import io.ysync.crdt.codec.DecodeException;
+import io.ysync.proto.YMessageCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Hand-encoded Yjs v1 updates of one client that only appends strings to the end of one root {@code YText} that no
@@ -69,11 +72,29 @@ public final class TextAppendEncoder {
    * @throws IllegalArgumentException if {@code s} is empty or has a lone surrogate
    */
   public byte[] append(String s) {
-    ByteBuf out = Unpooled.buffer();
-    appendTo(s, out, false);
-    byte[] bytes = new byte[out.readableBytes()];
-    out.readBytes(bytes);
-    return bytes;
+    int utf8 = utf8Length(s);
+    int from = text.length();
+    text.append(s);
+    return encode(client, rootName, from, s, utf8);
+  }
+
+  /**
+   * The update by which {@code client} appends {@code s} at {@code clock} to the root text {@code rootName}, for a
+   * caller that keeps its own clock (no text is kept).
+   *
+   * @param client the Yjs client id
+   * @param rootName the root text's name
+   * @param clock the client's clock before the append (the UTF-16 length appended so far)
+   * @param s a non-empty, well-formed string
+   * @return the Yjs v1 update
+   */
+  public static byte[] appendUpdate(long client, String rootName, int clock, String s) {
+    return encode(client, rootName.getBytes(StandardCharsets.UTF_8), clock, s, utf8Length(s));
+  }
+
+  private static byte[] encode(long client, byte[] rootName, int clock, String s, int utf8) {
+    byte[] b = new byte[maxSize(rootName, utf8)];
+    return Arrays.copyOf(b, encode(b, client, rootName, clock, s, utf8, false));
   }
 
   /**
@@ -107,11 +128,7 @@ public final class TextAppendEncoder {
       return new byte[] {0, 0};
     }
     String rest = text.substring(fromClock);
-    ByteBuf out = Unpooled.buffer();
-    write(out, fromClock, rest, utf8Length(rest), false);
-    byte[] bytes = new byte[out.readableBytes()];
-    out.readBytes(bytes);
-    return bytes;
+    return encode(client, rootName, fromClock, rest, utf8Length(rest));
   }
 
   /**
@@ -122,15 +139,11 @@ public final class TextAppendEncoder {
    * @throws IllegalArgumentException if the state vector is truncated or claims more than was appended
    */
   public byte[] stateAsUpdate(byte[] encodedStateVector) {
-    ByteBuf sv = Unpooled.wrappedBuffer(encodedStateVector);
-    long n = readVarUint(sv);
-    long known = 0;
-    for (long i = 0; i < n; i++) {
-      long c = readVarUint(sv);
-      long clock = readVarUint(sv);
-      if (c == client) {
-        known = clock;
-      }
+    long known;
+    try {
+      known = StateVector.decode(encodedStateVector).get(client);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("malformed state vector: " + e.getMessage(), e);
     }
     if (known > text.length()) {
       throw new IllegalArgumentException("state vector has clock " + known + " of client " + client);
@@ -138,35 +151,30 @@ public final class TextAppendEncoder {
     return stateAsUpdate((int) known);
   }
 
-  private static long readVarUint(ByteBuf in) {
-    long v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (!in.isReadable()) {
-        throw new IllegalArgumentException("truncated varUint at " + in.readerIndex());
-      }
-      int b = in.readUnsignedByte();
-      v |= (long) (b & 0x7f) << shift;
-      if (b < 0x80) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("varUint too long at " + in.readerIndex());
-  }
-
   private void write(ByteBuf out, int clock, String s, int utf8, boolean lengthPrefixed) {
     // assembled in a reused array and copied once: byte-wise writes to a (leak-aware, bounds-checked) ByteBuf cost
     // more than the encoding itself
-    int max = 5 * 10 + 3 + rootName.length + utf8;
+    int max = maxSize(rootName, utf8);
     if (scratch.length < max) {
       scratch = new byte[Math.max(max, scratch.length * 2)];
     }
-    byte[] b = scratch;
+    out.writeBytes(scratch, 0, encode(scratch, client, rootName, clock, s, utf8, lengthPrefixed));
+  }
+
+  /** An upper bound of the encoded size: up to eight varUints of at most 10 bytes, 3 single bytes, name, text. */
+  private static int maxSize(byte[] rootName, int utf8) {
+    return 8 * 10 + 3 + rootName.length + utf8;
+  }
+
+  /** Writes the update into {@code b} from index 0; returns its length. */
+  private static int encode(byte[] b, long client, byte[] rootName, int clock, String s, int utf8,
+      boolean lengthPrefixed) {
     int p = 0;
     if (lengthPrefixed) {
-      int len = 2 + varUintSize(client) + varUintSize(clock) + 1
-          + (clock > 0 ? varUintSize(client) + varUintSize(clock - 1)
-              : 1 + varUintSize(rootName.length) + rootName.length)
-          + varUintSize(utf8) + utf8 + 1;
+      int len = 2 + YMessageCodec.varUintSize(client) + YMessageCodec.varUintSize(clock) + 1
+          + (clock > 0 ? YMessageCodec.varUintSize(client) + YMessageCodec.varUintSize(clock - 1)
+              : 1 + YMessageCodec.varUintSize(rootName.length) + rootName.length)
+          + YMessageCodec.varUintSize(utf8) + utf8 + 1;
       p = putVarUint(b, p, len);
     }
     b[p++] = 1;
@@ -195,7 +203,7 @@ public final class TextAppendEncoder {
     }
     p += utf8;
     b[p++] = 0;
-    out.writeBytes(b, 0, p);
+    return p;
   }
 
   private static int putVarUint(byte[] b, int p, long v) {
@@ -232,20 +240,4 @@ public final class TextAppendEncoder {
     return bytes;
   }
 
-  static int varUintSize(long v) {
-    int n = 1;
-    while (v > 0x7f) {
-      v >>>= 7;
-      n++;
-    }
-    return n;
-  }
-
-  static void writeVarUint(ByteBuf out, long v) {
-    while (v > 0x7f) {
-      out.writeByte((int) (0x80 | (v & 0x7f)));
-      v >>>= 7;
-    }
-    out.writeByte((int) v);
-  }
 }

@@ -1,5 +1,6 @@
 package io.ysync.bench.storage;
 
+import io.ysync.bench.load.TextAppendEncoder;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.DocOptions;
 import io.ysync.crdt.Subscription;
@@ -13,7 +14,6 @@ import io.ysync.storage.StoredDocument;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,28 +55,11 @@ public final class StorageWorkload {
   /**
    * Encodes, without a {@link Doc}, the v1 update by which client {@code clientId} types one character at the end of
    * its own text: the same bytes {@link #typedUpdates} captures (checked by {@link #checkSyntheticUpdates}), but cheap
-   * enough to produce millions of them for the append benchmark. Layout after yjs src/utils/encoding.js
-   * {@code writeStructs} and src/structs/Item.js {@code write} (v13.6).
+   * enough to produce millions of them for the append benchmark ({@link TextAppendEncoder} writes it).
    */
   public static byte[] typedUpdate(long clientId, int clock) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(24);
-    writeVarUint(out, 1); // clients with structs
-    writeVarUint(out, 1); // structs of this client
-    writeVarUint(out, clientId);
-    writeVarUint(out, clock);
-    final int contentString = 4;
-    if (clock == 0) {
-      out.write(contentString); // no origin, no right origin: parent info follows
-      writeVarUint(out, 1); // parent is a root type named by a key
-      writeVarString(out, TEXT);
-    } else {
-      out.write(contentString | 0x80); // left origin follows
-      writeVarUint(out, clientId);
-      writeVarUint(out, clock - 1);
-    }
-    writeVarString(out, String.valueOf(ALPHABET.charAt(clock % ALPHABET.length())));
-    writeVarUint(out, 0); // empty delete set
-    return out.toByteArray();
+    return TextAppendEncoder.appendUpdate(clientId, TEXT, clock,
+        String.valueOf(ALPHABET.charAt(clock % ALPHABET.length())));
   }
 
   /** Throws unless {@link #typedUpdate} produces exactly what a real document produces. */
@@ -176,11 +159,5 @@ public final class StorageWorkload {
       value >>>= 7;
     }
     out.write((int) value);
-  }
-
-  private static void writeVarString(ByteArrayOutputStream out, String s) {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    writeVarUint(out, utf8.length);
-    out.writeBytes(utf8);
   }
 }

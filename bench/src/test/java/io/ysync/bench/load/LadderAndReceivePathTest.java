@@ -145,10 +145,9 @@ class LadderAndReceivePathTest {
   @Test
   @Timeout(90)
   void ladder_fanoutShapeWithWarmup_reportsMeasuredStepsOnly() throws Exception {
-    ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).rateLimitPerSecond(0)
-        .maxConnectionsPerIp(0).build();
+    ServerConfig config = LoadGeneratorTest.unlimited();
     try (SyncServer server = SyncServer.start(config)) {
-      Target target = new Target("ysync", Protocol.Y_WEBSOCKET, List.of(new Target.Instance(server.port(), 0)));
+      Target target = LoadGeneratorTest.ysyncAt(server);
       // one room of 6 clients, 2 of them writing: every edit reaches 5 clients
       ScenarioRunner.Ladder ladder = new ScenarioRunner.Ladder(1, 6, 2, List.of(5.0, 10.0), 1.5, 1, 5, 60_000,
           60_000);

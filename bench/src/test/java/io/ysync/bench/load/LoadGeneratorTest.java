@@ -19,6 +19,16 @@ import org.junit.jupiter.api.Timeout;
 /** The load generator's codec, histogram and report, and tiny scenarios against a real in-JVM ysync server. */
 class LoadGeneratorTest {
 
+  /** A local server without rate or per-IP limits (the load generator opens many connections from one IP). */
+  static ServerConfig unlimited() {
+    return ServerConfig.builder().host("127.0.0.1").port(0).rateLimitPerSecond(0).maxConnectionsPerIp(0).build();
+  }
+
+  /** The target of one ysync server on loopback. */
+  static Target ysyncAt(SyncServer server) {
+    return new Target("ysync", Protocol.Y_WEBSOCKET, List.of(new Target.Instance(server.port(), 0)));
+  }
+
   @Test
   void markersRoundTripThroughARealYjsUpdate() {
     Doc doc = new Doc();
@@ -113,10 +123,9 @@ class LoadGeneratorTest {
   @Test
   @Timeout(60)
   void tinyScenarioAndDocumentLoadAgainstARealServer() throws Exception {
-    ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).rateLimitPerSecond(0)
-        .maxConnectionsPerIp(0).build();
+    ServerConfig config = unlimited();
     try (SyncServer server = SyncServer.start(config)) {
-      Target target = new Target("ysync", Protocol.Y_WEBSOCKET, List.of(new Target.Instance(server.port(), 0)));
+      Target target = ysyncAt(server);
       Result r = ScenarioRunner.runFixed(Scenario.named("tiny", 0), target, 0.5, 2);
       assertEquals(4, r.get(Result.CONNECTED), r.toString());
       assertTrue(r.get(Result.DELIVERED_PER_S) > 0, r.toString());
@@ -134,8 +143,7 @@ class LoadGeneratorTest {
   @Timeout(60)
   void clientsOfOneRoomSpreadOverTwoPortsCountCrossDeliveries() throws Exception {
     // one server listed twice stands in for two instances (the split and the cross-instance accounting)
-    ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).rateLimitPerSecond(0)
-        .maxConnectionsPerIp(0).build();
+    ServerConfig config = unlimited();
     try (SyncServer server = SyncServer.start(config)) {
       Target.Instance i = new Target.Instance(server.port(), 0);
       Target target = new Target("ysync", Protocol.Y_WEBSOCKET, List.of(i, i));

@@ -114,9 +114,13 @@ class TextAppendEncoderTest {
   /** A one-client state vector, written out by hand: varUint 1, varUint client, varUint clock. */
   private static byte[] svOf(long client, int clock) {
     ByteBuf b = Unpooled.buffer();
-    TextAppendEncoder.writeVarUint(b, 1);
-    TextAppendEncoder.writeVarUint(b, client);
-    TextAppendEncoder.writeVarUint(b, clock);
+    for (long v : new long[] {1, client, clock}) {
+      while (v > 0x7f) {
+        b.writeByte((int) (0x80 | (v & 0x7f)));
+        v >>>= 7;
+      }
+      b.writeByte((int) v);
+    }
     return Arrays.copyOf(b.array(), b.writerIndex());
   }
 
