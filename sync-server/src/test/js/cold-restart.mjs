@@ -1,4 +1,4 @@
-// Reconnect after a server restart: real yjs + y-websocket clients against ysync, driven by ColdRestartInteropTest.
+// Reconnect after a server restart: real yjs + y-websocket clients against ysync, driven by ColdRestartInteropIT.
 // Room "quiet": two clients that change nothing while the server is down (their reconnect is answered from the
 // stored cold state). Room "busy": one client deletes and inserts while the server is down (its reconnect must load
 // the document and merge). Protocol on stdio: this script prints RESTART when both rooms are synced, waits for UP

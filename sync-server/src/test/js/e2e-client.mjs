@@ -1,4 +1,4 @@
-// Driver for the end-to-end convergence properties (io.ysync.e2e.ConvergenceE2eTest): hosts any number of real
+// Driver for the end-to-end convergence properties (io.ysync.e2e.ConvergenceE2eIT): hosts any number of real
 // yjs + y-websocket clients (WebsocketProvider on the `ws` package, from the reactor's node_modules) and takes one
 // JSON command per line on stdin; answers one JSON line per command on stdout, in order, with the command's id.
 //

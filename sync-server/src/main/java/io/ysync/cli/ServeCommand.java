@@ -1,22 +1,22 @@
 package io.ysync.cli;
 
-import io.ysync.server.AuthMode;
 import io.ysync.server.BroadcastBus;
-import io.ysync.server.DefaultEngines;
+import io.ysync.server.InMemoryRoomStore;
 import io.ysync.server.LocalBroadcastBus;
+import io.ysync.server.RateLimitAction;
+import io.ysync.server.RoomStore;
+import io.ysync.server.ServerConfig;
+import io.ysync.server.SyncServer;
+import io.ysync.server.TransportKind;
+import io.ysync.server.auth.AuthMode;
 import io.ysync.server.redis.RedisBroadcastBus;
 import io.ysync.server.redis.RedisBusSettings;
-import io.ysync.server.DocumentStore;
-import io.ysync.server.InMemoryDocumentStore;
-import io.ysync.server.RocksDocumentStore;
+import io.ysync.server.rocksdb.RocksRoomStore;
+import io.ysync.server.room.DefaultEngines;
 import io.ysync.storage.DocumentStorage;
 import io.ysync.storage.Durability;
 import io.ysync.storage.HistoryMode;
 import io.ysync.storage.StorageException;
-import io.ysync.server.RateLimitAction;
-import io.ysync.server.ServerConfig;
-import io.ysync.server.SyncServer;
-import io.ysync.server.TransportKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -232,7 +232,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    DocumentStore documents;
+    RoomStore documents;
     try {
       documents = openStore(config);
     } catch (IllegalArgumentException e) {
@@ -256,10 +256,10 @@ public final class ServeCommand implements Callable<Integer> {
    * @throws IllegalArgumentException if an option is invalid
    * @throws StorageException if the storage cannot be opened
    */
-  public DocumentStore openStore(ServerConfig config) {
+  public RoomStore openStore(ServerConfig config) {
     return switch (store.toLowerCase(java.util.Locale.ROOT)) {
-      case "memory" -> new InMemoryDocumentStore();
-      case "rocksdb" -> new RocksDocumentStore(DocumentStorage.builder()
+      case "memory" -> new InMemoryRoomStore();
+      case "rocksdb" -> new RocksRoomStore(DocumentStorage.builder()
           .dataDirectory(config.dataDir())
           .durability(switch (durability.toLowerCase(java.util.Locale.ROOT)) {
             case "sync" -> Durability.SYNC;

@@ -1,11 +1,12 @@
 package io.ysync.server;
 
+import io.ysync.server.room.ColdChecks;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One room's document, as the server needs it. The only implementation backed by the CRDT is
- * {@link YjsDocumentEngine}: API changes of {@code crdt} cost that one file.
+ * {@link io.ysync.server.room.YjsDocumentEngine}: API changes of {@code crdt} cost that one file.
  *
  * <p>Not thread-safe: only the room's serial executor calls it.
  */

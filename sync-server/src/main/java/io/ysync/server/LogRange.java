@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a {@link DocumentStore} can tell a reader that has seen a document up to some sequence number
- * ({@link DocumentStore#readLog}): every update it missed, or, when the log no longer holds that range, the full
+ * What a {@link RoomStore} can tell a reader that has seen a document up to some sequence number
+ * ({@link RoomStore#readLog}): every update it missed, or, when the log no longer holds that range, the full
  * state.
  */
 public sealed interface LogRange {

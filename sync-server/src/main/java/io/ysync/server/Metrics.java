@@ -21,8 +21,8 @@ public final class Metrics {
   private static final double[] LATENCY_BUCKETS = {
       0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 
-  final AtomicLong connections = new AtomicLong();
-  final LongAdder connectionsTotal = new LongAdder();
+  public final AtomicLong connections = new AtomicLong();
+  public final LongAdder connectionsTotal = new LongAdder();
   private final LongAdder[] messagesIn = adders(MessageKind.values().length);
   private final LongAdder[] bytesIn = adders(MessageKind.values().length);
   private final LongAdder[] messagesOut = adders(MessageKind.values().length);
@@ -30,24 +30,24 @@ public final class Metrics {
   private final LongAdder[] latencyBuckets = adders(LATENCY_BUCKETS.length);
   private final LongAdder latencyCount = new LongAdder();
   private final DoubleAdder latencySum = new DoubleAdder();
-  final LongAdder authFailures = new LongAdder();
-  final LongAdder rateLimitedFrames = new LongAdder();
-  final LongAdder slowConsumerDisconnects = new LongAdder();
-  final LongAdder protocolErrors = new LongAdder();
-  final LongAdder rejectedConnections = new LongAdder();
-  final LongAdder readOnlyRejections = new LongAdder();
-  final LongAdder httpRequests = new LongAdder();
+  public final LongAdder authFailures = new LongAdder();
+  public final LongAdder rateLimitedFrames = new LongAdder();
+  public final LongAdder slowConsumerDisconnects = new LongAdder();
+  public final LongAdder protocolErrors = new LongAdder();
+  public final LongAdder rejectedConnections = new LongAdder();
+  public final LongAdder readOnlyRejections = new LongAdder();
+  public final LongAdder httpRequests = new LongAdder();
   // cold rooms: SyncStep1 answered without the document, documents loaded on demand
-  final LongAdder coldSyncAnswers = new LongAdder();
-  final LongAdder coldLoads = new LongAdder();
+  public final LongAdder coldSyncAnswers = new LongAdder();
+  public final LongAdder coldLoads = new LongAdder();
   // features: server-sent events, y-webrtc signaling, webhooks
-  final AtomicLong sseStreams = new AtomicLong();
-  final LongAdder sseEvents = new LongAdder();
-  final AtomicLong signalingConnections = new AtomicLong();
-  final LongAdder signalingMessages = new LongAdder();
-  final LongAdder webhookCalls = new LongAdder();
-  final LongAdder webhookFailures = new LongAdder();
-  final LongAdder webhookDropped = new LongAdder();
+  public final AtomicLong sseStreams = new AtomicLong();
+  public final LongAdder sseEvents = new LongAdder();
+  public final AtomicLong signalingConnections = new AtomicLong();
+  public final LongAdder signalingMessages = new LongAdder();
+  public final LongAdder webhookCalls = new LongAdder();
+  public final LongAdder webhookFailures = new LongAdder();
+  public final LongAdder webhookDropped = new LongAdder();
   private volatile LongSupplier rooms = () -> 0;
   private volatile LongSupplier loadedDocuments = () -> 0;
 
@@ -59,22 +59,22 @@ public final class Metrics {
     return a;
   }
 
-  void bindRooms(LongSupplier rooms, LongSupplier loadedDocuments) {
+  public void bindRooms(LongSupplier rooms, LongSupplier loadedDocuments) {
     this.rooms = rooms;
     this.loadedDocuments = loadedDocuments;
   }
 
-  void messageIn(MessageKind kind, int bytes) {
+  public void messageIn(MessageKind kind, int bytes) {
     messagesIn[kind.ordinal()].increment();
     bytesIn[kind.ordinal()].add(bytes);
   }
 
-  void messageOut(MessageKind kind, int bytes, int count) {
+  public void messageOut(MessageKind kind, int bytes, int count) {
     messagesOut[kind.ordinal()].add(count);
     bytesOut[kind.ordinal()].add((long) bytes * count);
   }
 
-  void observeApplyNanos(long nanos) {
+  public void observeApplyNanos(long nanos) {
     double seconds = nanos / 1e9;
     for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
       if (seconds <= LATENCY_BUCKETS[i]) {

@@ -1,5 +1,6 @@
 package io.ysync.server;
 
+import io.ysync.server.auth.AuthMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

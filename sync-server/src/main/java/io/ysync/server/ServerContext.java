@@ -1,26 +1,30 @@
 package io.ysync.server;
 
 import io.netty.util.AttributeKey;
+import io.ysync.server.auth.Authenticator;
+import io.ysync.server.auth.Principal;
+import io.ysync.server.http.HttpRoute;
+import io.ysync.server.room.RoomRegistry;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** What the handlers of every channel share. */
-record ServerContext(ServerConfig config, RoomRegistry registry, Metrics metrics, Authenticator authenticator,
+public record ServerContext(ServerConfig config, RoomRegistry registry, Metrics metrics, Authenticator authenticator,
     AtomicBoolean draining, BroadcastBus bus, List<HttpRoute> routes) {
 
   /** A context with the local bus and no extra routes. */
-  ServerContext(ServerConfig config, RoomRegistry registry, Metrics metrics, Authenticator authenticator,
+  public ServerContext(ServerConfig config, RoomRegistry registry, Metrics metrics, Authenticator authenticator,
       AtomicBoolean draining) {
     this(config, registry, metrics, authenticator, draining, new LocalBroadcastBus(), List.of());
   }
 
 
   /** The room a WebSocket channel was upgraded for. */
-  static final AttributeKey<String> ROOM = AttributeKey.valueOf("ysync.room");
+  public static final AttributeKey<String> ROOM = AttributeKey.valueOf("ysync.room");
   /** The principal of a WebSocket channel. */
-  static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("ysync.principal");
+  public static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("ysync.principal");
   /** Set once the channel speaks WebSocket (close frames instead of HTTP errors). */
-  static final AttributeKey<Boolean> WEBSOCKET = AttributeKey.valueOf("ysync.websocket");
+  public static final AttributeKey<Boolean> WEBSOCKET = AttributeKey.valueOf("ysync.websocket");
   /** Set once a close was initiated (one close per channel). */
-  static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("ysync.closing");
+  public static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("ysync.closing");
 }

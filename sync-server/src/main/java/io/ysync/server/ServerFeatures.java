@@ -1,5 +1,11 @@
 package io.ysync.server;
 
+import io.ysync.server.http.HttpRoute;
+import io.ysync.server.signaling.SignalingHub;
+import io.ysync.server.signaling.SignalingRoute;
+import io.ysync.server.sse.SseHub;
+import io.ysync.server.sse.SseRoute;
+import io.ysync.server.webhook.WebhookDispatcher;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +35,7 @@ final class ServerFeatures implements AutoCloseable {
    * @param listeners the rooms' document listeners
    * @return the installed features, to close with the server
    */
-  static ServerFeatures install(ServerContext server, DocumentStore store, List<HttpRoute> routes,
+  static ServerFeatures install(ServerContext server, RoomStore store, List<HttpRoute> routes,
       List<DocumentListener> listeners) {
     ServerConfig config = server.config();
     String url = config.webhookUrl();

@@ -8,6 +8,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.ysync.server.auth.AuthMode;
+import io.ysync.server.auth.Authenticator;
+import io.ysync.server.auth.JwtVerifier;
+import io.ysync.server.demo.DemoPageRoute;
+import io.ysync.server.http.HttpRoute;
+import io.ysync.server.http.ServerInitializer;
+import io.ysync.server.room.DefaultEngines;
+import io.ysync.server.room.RoomContext;
+import io.ysync.server.room.RoomRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +42,7 @@ public final class SyncServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Metrics metrics = new Metrics();
-  private final DocumentStore store;
+  private final RoomStore store;
   private final BroadcastBus bus;
   private final ExecutorService roomPool;
   private final ScheduledExecutorService timer;
@@ -52,7 +61,7 @@ public final class SyncServer implements AutoCloseable {
   /** Signaling, event streams and webhooks. */
   private final ServerFeatures features;
 
-  private SyncServer(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store, BroadcastBus bus)
+  private SyncServer(ServerConfig config, DocumentEngine.Factory engines, RoomStore store, BroadcastBus bus)
       throws Exception {
     this.config = config;
     this.store = store;
@@ -100,7 +109,7 @@ public final class SyncServer implements AutoCloseable {
 
   /** Starts a server with the CRDT engine, an in-memory store and the local bus. */
   public static SyncServer start(ServerConfig config) throws Exception {
-    return start(config, DefaultEngines.factory(), new InMemoryDocumentStore(), new LocalBroadcastBus());
+    return start(config, DefaultEngines.factory(), new InMemoryRoomStore(), new LocalBroadcastBus());
   }
 
   /**
@@ -111,12 +120,12 @@ public final class SyncServer implements AutoCloseable {
    * @return the running server
    * @throws Exception if it cannot bind
    */
-  public static SyncServer start(ServerConfig config, DocumentStore store) throws Exception {
+  public static SyncServer start(ServerConfig config, RoomStore store) throws Exception {
     return start(config, DefaultEngines.factory(), store, new LocalBroadcastBus());
   }
 
   /** Starts a server with the given seams; the server owns (and closes) the store and the bus. */
-  public static SyncServer start(ServerConfig config, DocumentEngine.Factory engines, DocumentStore store,
+  public static SyncServer start(ServerConfig config, DocumentEngine.Factory engines, RoomStore store,
       BroadcastBus bus) throws Exception {
     SyncServer s = new SyncServer(config, engines, store, bus);
     s.logStart();
@@ -151,7 +160,7 @@ public final class SyncServer implements AutoCloseable {
     return metrics;
   }
 
-  RoomRegistry registry() {
+  public RoomRegistry registry() {
     return registry;
   }
 

@@ -10,7 +10,7 @@ import io.ysync.client.ConnectionStatus.Cause;
 import io.ysync.client.ConnectionStatus.Disconnected;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.Updates;
-import io.ysync.server.AuthMode;
+import io.ysync.server.auth.AuthMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,13 +73,13 @@ class YClientAuthTest {
       reader.whenSynced().get(20, TimeUnit.SECONDS);
 
       reader.transact(tx -> tx.doc().getText("text").insert(0, "FORBIDDEN")).get(10, TimeUnit.SECONDS);
-      YClientInteropTest.await("permission denied", () -> !denied.isEmpty());
+      YClientInteropIT.await("permission denied", () -> !denied.isEmpty());
       assertTrue(denied.get(0).contains("read-only"), denied.toString());
       assertInstanceOf(ConnectionStatus.Connected.class, reader.status(), "the connection stays open");
 
       // the read-only client still receives the writer's edits
       writer.transact(tx -> tx.doc().getText("text").insert(0, "allowed")).get(10, TimeUnit.SECONDS);
-      YClientInteropTest.await("writer's edit at the reader", () -> YClientInteropTest.call(() -> reader.submit(
+      YClientInteropIT.await("writer's edit at the reader", () -> YClientInteropIT.call(() -> reader.submit(
           d -> d.getText("text").toString()).get(5, TimeUnit.SECONDS)).contains("allowed"));
       assertEquals("allowed", writer.submit(d -> d.getText("text").toString()).get(5, TimeUnit.SECONDS));
       assertEquals("allowed", serverText(room));
@@ -92,7 +92,7 @@ class YClientAuthTest {
       List<ConnectionStatus> seen = new CopyOnWriteArrayList<>();
       client.onStatus(seen::add);
       client.connect();
-      YClientInteropTest.await(() -> "a final status, seen " + seen, () -> client.status() instanceof Disconnected d
+      YClientInteropIT.await(() -> "a final status, seen " + seen, () -> client.status() instanceof Disconnected d
           && d.cause() != Cause.NOT_STARTED && !d.willReconnect());
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> client.whenSynced().get(20, TimeUnit.SECONDS));

@@ -1,5 +1,6 @@
 package io.ysync.e2e;
 
+import io.ysync.server.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,11 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
   /** Compaction after this many log entries: small, so that schedules run through the document-free merge. */
   static final int COMPACTION_ENTRIES = 12;
-  private static final List<String> JVM_FLAGS = List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
+  private static final List<String> JVM_FLAGS = List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private final String name;
   private final Path dataDir;
@@ -75,10 +72,7 @@ final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(JVM_FLAGS);
-    if (Runtime.version().feature() >= 24) {
-      cmd.add("--enable-native-access=ALL-UNNAMED");
-      cmd.add("--sun-misc-unsafe-memory-access=allow");
-    }
+    cmd.addAll(ChildJvm.inheritedFlags());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ysync.cli.Main", "serve",
         "--host", "127.0.0.1", "--port", String.valueOf(port), "--data-dir", dataDir.toString(),
         "--log-level", "warn", "--rate-limit", "0", "--room-grace", "PT1S", "--drain-time", "PT3S",

@@ -7,6 +7,7 @@ import io.ysync.proto.AwarenessUpdate;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
 import io.ysync.proto.pb.Kind;
+import io.ysync.server.auth.Principal;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

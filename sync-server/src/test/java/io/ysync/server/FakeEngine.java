@@ -9,8 +9,8 @@ import java.util.Map;
  * A stand-in document for pipeline tests: an update is any byte string not starting with 0xFF; applying a known
  * update emits nothing; the state vector is one byte, the number of updates; the state is the concatenation.
  */
-final class FakeEngine implements DocumentEngine {
-  final List<byte[]> updates = new ArrayList<>();
+public final class FakeEngine implements DocumentEngine {
+  public final List<byte[]> updates = new ArrayList<>();
 
   @Override
   public List<byte[]> applyUpdate(byte[] update) throws MalformedUpdateException {

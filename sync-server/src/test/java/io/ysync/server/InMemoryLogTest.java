@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link InMemoryDocumentStore#readLog}: appended updates with their sequence numbers, a snapshot after a flush. */
+/** {@link InMemoryRoomStore#readLog}: appended updates with their sequence numbers, a snapshot after a flush. */
 class InMemoryLogTest {
 
   private static List<byte[]> edits(Doc doc, int n) {
@@ -28,7 +28,7 @@ class InMemoryLogTest {
 
   @Test
   void readLog_entriesAfterSequence_thenSnapshotOnceFlushed() throws Exception {
-    InMemoryDocumentStore store = new InMemoryDocumentStore();
+    InMemoryRoomStore store = new InMemoryRoomStore();
     assertEquals(List.of(), sequences(store.readLog("d", 0).toCompletableFuture().join()));
     Doc doc = new Doc();
     for (byte[] u : edits(doc, 3)) {

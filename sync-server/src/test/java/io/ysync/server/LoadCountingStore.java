@@ -8,24 +8,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An {@link InMemoryDocumentStore} that counts document loads (per document and in all) and can fail them, for the
+ * An {@link InMemoryRoomStore} that counts document loads (per document and in all) and can fail them, for the
  * cold-room tests: a room answered from its {@link ColdState} does not load. It outlives the servers that use it
- * ({@link DocumentStore#close()} does nothing).
+ * ({@link RoomStore#close()} does nothing).
  */
-final class LoadCountingStore implements DocumentStore {
-  private final InMemoryDocumentStore inner = new InMemoryDocumentStore();
+public final class LoadCountingStore implements RoomStore {
+  private final InMemoryRoomStore inner = new InMemoryRoomStore();
   private final ConcurrentHashMap<String, AtomicInteger> loads = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   /** When set, {@link #loadLog} fails (after counting) as a corrupt store would. */
-  volatile boolean failLoads;
+  public volatile boolean failLoads;
 
   /** Loads of {@code document} so far. */
-  int loads(String document) {
+  public int loads(String document) {
     return loads.getOrDefault(document, new AtomicInteger()).get();
   }
 
   /** Loads of every document so far. */
-  int loads() {
+  public int loads() {
     return total.get();
   }
 

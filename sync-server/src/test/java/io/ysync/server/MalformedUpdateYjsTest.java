@@ -14,6 +14,9 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
+import io.ysync.server.auth.Principal;
+import io.ysync.server.room.YjsDocumentEngine;
+import io.ysync.server.ws.CloseCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +25,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,13 +36,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class MalformedUpdateYjsTest extends NettyTestBase {
-  private static final Path CASES = Path.of("/work/shared/conformance/yjs/cases.jsonl");
+  private static final Path CASES = TestData.path("yjs/cases.jsonl");
   private final List<byte[]> updates = new ArrayList<>();
   private TestRooms rooms;
 
   @BeforeEach
   void setUp() throws Exception {
-    Assumptions.assumeTrue(Files.exists(CASES), "conformance cases not present");
     JsonNode first = new ObjectMapper().readTree(Files.lines(CASES).findFirst().orElseThrow());
     for (JsonNode u : first.get("updates")) {
       updates.add(Base64.getDecoder().decode(u.get("v1").asText()));

@@ -3,7 +3,7 @@ package io.ysync.server;
 import org.junit.jupiter.api.AfterAll;
 
 /** Base of tests that use Netty buffers: paranoid leak detection that fails the test class on a leak. */
-abstract class NettyTestBase {
+public abstract class NettyTestBase {
   static {
     LeakTracking.install();
   }

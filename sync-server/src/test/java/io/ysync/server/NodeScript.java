@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Node.js script run by an interop test: {@code node <script> <args...>} with extra environment variables, its
@@ -43,12 +42,18 @@ public final class NodeScript implements AutoCloseable {
     return a;
   }
 
-  /** Skips the test unless {@code node} runs and every npm package is installed in the reactor's node_modules. */
-  public static void assumeInstalled(String... packages) {
-    Assumptions.assumeTrue(available(), "node is not installed");
+  /**
+   * Fails the test (never skips it) unless {@code node} runs and every npm package is installed in the repository
+   * root's node_modules: integration tests need their peers.
+   */
+  public static void requireInstalled(String... packages) {
+    if (!available()) {
+      throw new AssertionError("node is not on the PATH: install Node.js 20+ (./scripts/test-all.sh checks it)");
+    }
     for (String pkg : packages) {
-      Assumptions.assumeTrue(Files.isDirectory(Path.of("../node_modules", pkg)),
-          "node_modules without " + pkg + " (npm ci at the reactor root)");
+      if (!Files.isDirectory(Path.of("../node_modules", pkg))) {
+        throw new AssertionError("node_modules has no " + pkg + ": run npm ci in the repository root");
+      }
     }
   }
 

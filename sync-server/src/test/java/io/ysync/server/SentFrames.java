@@ -8,8 +8,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 
 /**
- * Test pipeline head: turns the complete WebSocket frames a {@link Connection} writes (raw buffers built by
- * {@link Frames}) back into {@link BinaryWebSocketFrame}s, so EmbeddedChannel tests read messages, not bytes. It
+ * Test pipeline head: turns the complete WebSocket frames a {@link io.ysync.server.ws.Connection} writes (raw buffers built by
+ * {@link io.ysync.server.ws.Frames}) back into {@link BinaryWebSocketFrame}s, so EmbeddedChannel tests read messages, not bytes. It
  * checks what a client's frame decoder would: FIN + binary opcode, no mask, and a length that matches the buffer.
  */
 @ChannelHandler.Sharable

@@ -19,13 +19,13 @@ import java.util.concurrent.TimeUnit;
  * decoding, parsing the stream as the WHATWG EventSource does: fields {@code id}, {@code event}, {@code data};
  * lines starting with {@code :} are comments.
  */
-final class SseTestClient implements AutoCloseable {
+public final class SseTestClient implements AutoCloseable {
   /** One dispatched event. */
-  record Event(String id, String event, String data) {}
+  public record Event(String id, String event, String data) {}
 
-  final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-  final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
-  final int status;
+  public final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  public final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
+  public final int status;
   final Map<String, String> headers = new HashMap<>();
   private final Socket socket;
   private final InputStream in;
@@ -55,7 +55,7 @@ final class SseTestClient implements AutoCloseable {
    *
    * @param lastEventIdHeader the {@code Last-Event-ID} header, or null
    */
-  static SseTestClient open(int port, String pathAndQuery, String lastEventIdHeader) throws IOException {
+  public static SseTestClient open(int port, String pathAndQuery, String lastEventIdHeader) throws IOException {
     StringBuilder req = new StringBuilder("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
         .append("Host: 127.0.0.1:").append(port).append("\r\nAccept: text/event-stream\r\n");
     if (lastEventIdHeader != null) {
@@ -64,11 +64,11 @@ final class SseTestClient implements AutoCloseable {
     return new SseTestClient(new Socket("127.0.0.1", port), req.append("\r\n").toString());
   }
 
-  String header(String name) {
+  public String header(String name) {
     return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
-  Event next() throws InterruptedException {
+  public Event next() throws InterruptedException {
     Event e = events.poll(15, TimeUnit.SECONDS);
     if (e == null) {
       throw new AssertionError("no event within 15 s");

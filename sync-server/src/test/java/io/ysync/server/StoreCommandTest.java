@@ -7,6 +7,7 @@ import io.ysync.cli.CliException;
 import io.ysync.cli.StoreCommand;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.Updates;
+import io.ysync.server.rocksdb.RocksStoreServerTest;
 import io.ysync.storage.DocumentStorage;
 import java.io.PrintWriter;
 import java.io.StringWriter;

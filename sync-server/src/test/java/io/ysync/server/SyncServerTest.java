@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ysync.proto.YMessage;
+import io.ysync.server.auth.AuthMode;
+import io.ysync.server.ws.CloseCodes;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +32,7 @@ class SyncServerTest extends NettyTestBase {
 
   private SyncServer start(ServerConfig.Builder b) throws Exception {
     server = SyncServer.start(b.host("127.0.0.1").port(0).build(), room -> new FakeEngine(),
-        new InMemoryDocumentStore(), new LocalBroadcastBus());
+        new InMemoryRoomStore(), new LocalBroadcastBus());
     return server;
   }
 

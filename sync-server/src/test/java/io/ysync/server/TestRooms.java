@@ -7,6 +7,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.ysync.server.auth.AuthMode;
+import io.ysync.server.auth.Authenticator;
+import io.ysync.server.auth.Principal;
+import io.ysync.server.http.ExceptionHandler;
+import io.ysync.server.http.PipelineNames;
+import io.ysync.server.room.RoomContext;
+import io.ysync.server.room.RoomRegistry;
+import io.ysync.server.ws.YjsConnectionHandler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A room world for EmbeddedChannel tests: rooms run on the calling thread (direct executor), documents are
  * {@link FakeEngine}s one can inspect.
  */
-final class TestRooms implements AutoCloseable {
-  final Map<String, FakeEngine> engines = new ConcurrentHashMap<>();
+public final class TestRooms implements AutoCloseable {
+  public final Map<String, FakeEngine> engines = new ConcurrentHashMap<>();
   final Metrics metrics = new Metrics();
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "test-timer");
@@ -30,25 +38,25 @@ final class TestRooms implements AutoCloseable {
   final RoomRegistry registry;
   final ServerContext server;
 
-  TestRooms() {
+  public TestRooms() {
     this(ServerConfig.builder().roomGrace(Duration.ofHours(1)).build());
   }
 
-  TestRooms(ServerConfig config) {
+  public TestRooms(ServerConfig config) {
     this(config, new LocalBroadcastBus());
   }
 
-  TestRooms(ServerConfig config, BroadcastBus bus) {
+  public TestRooms(ServerConfig config, BroadcastBus bus) {
     this(config, bus, null);
   }
 
   /** With {@code engines == null}, documents are {@link FakeEngine}s registered in {@link #engines}. */
-  TestRooms(ServerConfig config, BroadcastBus bus, DocumentEngine.Factory factory) {
+  public TestRooms(ServerConfig config, BroadcastBus bus, DocumentEngine.Factory factory) {
     this.config = config;
     DocumentEngine.Factory f = factory != null ? factory
         : name -> engines.computeIfAbsent(name, n -> new FakeEngine());
     RoomContext rc = new RoomContext(config, f,
-        new InMemoryDocumentStore(), bus, metrics, Runnable::run, timer,
+        new InMemoryRoomStore(), bus, metrics, Runnable::run, timer,
         PooledByteBufAllocator.DEFAULT);
     registry = new RoomRegistry(rc);
     server = new ServerContext(config, registry, metrics, new Authenticator(AuthMode.OFF, null, metrics),
@@ -56,7 +64,7 @@ final class TestRooms implements AutoCloseable {
   }
 
   /** A connected channel (handshake completed, room joined); its initial outbound frames are drained. */
-  EmbeddedChannel connect(String room, Principal principal) {
+  public EmbeddedChannel connect(String room, Principal principal) {
     EmbeddedChannel ch = new EmbeddedChannel();
     ch.pipeline().addLast(SentFrames.INSTANCE);
     ch.pipeline().addLast(PipelineNames.YJS, new YjsConnectionHandler(server, room, principal));
@@ -67,7 +75,7 @@ final class TestRooms implements AutoCloseable {
     return ch;
   }
 
-  static BinaryWebSocketFrame frame(int... bytes) {
+  public static BinaryWebSocketFrame frame(int... bytes) {
     ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length);
     for (int b : bytes) {
       buf.writeByte(b);
@@ -75,13 +83,13 @@ final class TestRooms implements AutoCloseable {
     return new BinaryWebSocketFrame(buf);
   }
 
-  static BinaryWebSocketFrame frame(byte[] bytes) {
+  public static BinaryWebSocketFrame frame(byte[] bytes) {
     ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(1, bytes.length));
     buf.writeBytes(bytes);
     return new BinaryWebSocketFrame(buf);
   }
 
-  static byte[] bytes(ByteBuf buf) {
+  public static byte[] bytes(ByteBuf buf) {
     byte[] out = new byte[buf.readableBytes()];
     buf.getBytes(buf.readerIndex(), out);
     return out;

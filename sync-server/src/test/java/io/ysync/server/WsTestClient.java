@@ -14,19 +14,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A JDK WebSocket client that queues decoded messages and records the close code. */
-final class WsTestClient extends YMessageListener implements AutoCloseable {
-  final BlockingQueue<YMessage> messages = new LinkedBlockingQueue<>();
+public final class WsTestClient extends YMessageListener implements AutoCloseable {
+  public final BlockingQueue<YMessage> messages = new LinkedBlockingQueue<>();
   final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-  WebSocket ws;
+  public WebSocket ws;
 
-  static WsTestClient connect(int port, String pathAndQuery) throws Exception {
+  public static WsTestClient connect(int port, String pathAndQuery) throws Exception {
     WsTestClient c = new WsTestClient();
     c.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
         .buildAsync(URI.create("ws://127.0.0.1:" + port + pathAndQuery), c).get(10, TimeUnit.SECONDS);
     return c;
   }
 
-  YMessage next() throws Exception {
+  public YMessage next() throws Exception {
     YMessage m = messages.poll(10, TimeUnit.SECONDS);
     if (m == null) {
       throw new AssertionError("no message within 10 s");
@@ -34,7 +34,7 @@ final class WsTestClient extends YMessageListener implements AutoCloseable {
     return m;
   }
 
-  void send(YMessage m) throws Exception {
+  public void send(YMessage m) throws Exception {
     sendRaw(YMessageCodec.encode(m));
   }
 
@@ -42,7 +42,7 @@ final class WsTestClient extends YMessageListener implements AutoCloseable {
     ws.sendBinary(ByteBuffer.wrap(frame), true).get(10, TimeUnit.SECONDS);
   }
 
-  int awaitClose() throws Exception {
+  public int awaitClose() throws Exception {
     return closeCode.get(10, TimeUnit.SECONDS);
   }
 

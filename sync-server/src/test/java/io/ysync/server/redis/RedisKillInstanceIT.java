@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ysync.client.YClient;
 import io.ysync.client.YClientGroup;
 import io.ysync.crdt.Doc;
+import io.ysync.server.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -39,10 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(150)
 class RedisKillInstanceIT {
-  private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
+  private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   private static final Duration REPAIR = Duration.ofSeconds(1);
   private static final String PREFIX = "ysync-kill:";
   private static final String ROOM = "kill9";
@@ -57,6 +55,7 @@ class RedisKillInstanceIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElseThrow());
     cmd.addAll(JVM_FLAGS);
+    cmd.addAll(ChildJvm.inheritedFlags());
     cmd.addAll(List.of("-jar", jar, "serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
         "--data-dir", tmp.resolve("p-data").toString(), "--log-level", "warn", "--rate-limit", "0",
         "--rocksdb-cache-bytes", "16777216", "--rocksdb-write-buffer-bytes", "16777216",

@@ -4,12 +4,12 @@ import io.ysync.client.YClient;
 import io.ysync.client.YClientGroup;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.Updates;
-import io.ysync.server.DefaultEngines;
-import io.ysync.server.DocumentStore;
-import io.ysync.server.InMemoryDocumentStore;
-import io.ysync.server.RocksDocumentStore;
+import io.ysync.server.InMemoryRoomStore;
+import io.ysync.server.RoomStore;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.SyncServer;
+import io.ysync.server.rocksdb.RocksRoomStore;
+import io.ysync.server.room.DefaultEngines;
 import io.ysync.storage.DocumentStorage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,8 +63,8 @@ final class ScaleOutInstance implements AutoCloseable {
         .redisUrl(redisUrl).instanceId(id).redisChannelPrefix(prefix).redisRepairInterval(repairInterval).build();
     RedisBroadcastBus bus = RedisBroadcastBus.start(RedisBusSettings.of(config)
         .withLiveness(Duration.ofMillis(500), Duration.ofSeconds(2)));
-    DocumentStore store = rocks ? new RocksDocumentStore(DocumentStorage.builder().dataDirectory(dataDir)
-        .blockCacheBytes(8 << 20).writeBufferBytes(8 << 20).build()) : new InMemoryDocumentStore();
+    RoomStore store = rocks ? new RocksRoomStore(DocumentStorage.builder().dataDirectory(dataDir)
+        .blockCacheBytes(8 << 20).writeBufferBytes(8 << 20).build()) : new InMemoryRoomStore();
     return new ScaleOutInstance(id, dataDir, bus, SyncServer.start(config, DefaultEngines.factory(), store, bus));
   }
 

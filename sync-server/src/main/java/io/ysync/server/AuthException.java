@@ -1,8 +1,0 @@
-package io.ysync.server;
-
-/** A token that is missing, malformed, badly signed, expired or not valid yet; mapped to HTTP 401. */
-public final class AuthException extends Exception {
-  public AuthException(String message) {
-    super(message);
-  }
-}

@@ -1,0 +1,23 @@
+package io.ysync.server.http;
+
+/** Names of the pipeline handlers; every handler is added under one of these. */
+public final class PipelineNames {
+  /** Per-IP connection limit ({@link ConnectionLimitHandler}). */
+  public static final String CONNECTION_LIMIT = "connection-limit";
+  /** HTTP/1.1 codec; replaced by the WebSocket codec on upgrade. */
+  public static final String HTTP_CODEC = "http-codec";
+  /** Aggregates HTTP requests up to the frame limit; removed on upgrade. */
+  public static final String HTTP_AGGREGATOR = "http-aggregator";
+  /** Routes HTTP requests and authenticates upgrades ({@link HttpRequestHandler}); removed on upgrade. */
+  public static final String HTTP_HANDLER = "http-handler";
+  /** Netty's handshake, close and ping handling. */
+  public static final String WS_PROTOCOL = "ws-protocol";
+  /** Joins fragmented WebSocket messages up to the frame limit. */
+  public static final String WS_AGGREGATOR = "ws-aggregator";
+  /** The y-websocket protocol of one connection ({@link io.ysync.server.ws.YjsConnectionHandler}). */
+  public static final String YJS = "yjs";
+  /** The terminal exception handler ({@link ExceptionHandler}); always last. */
+  public static final String EXCEPTION = "exception";
+
+  private PipelineNames() {}
+}

@@ -1,0 +1,515 @@
+package io.ysync.server.room;
+
+import io.netty.buffer.ByteBuf;
+import io.ysync.proto.Awareness;
+import io.ysync.proto.AwarenessChange;
+import io.ysync.proto.AwarenessUpdate;
+import io.ysync.proto.MessageType;
+import io.ysync.proto.ProtocolException;
+import io.ysync.proto.YMessage;
+import io.ysync.proto.pb.Kind;
+import io.ysync.server.ColdState;
+import io.ysync.server.DocumentEngine;
+import io.ysync.server.Metrics;
+import io.ysync.server.ws.AwarenessValidation;
+import io.ysync.server.ws.CloseCodes;
+import io.ysync.server.ws.CloseConnectionException;
+import io.ysync.server.ws.Connection;
+import io.ysync.server.ws.Frames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One document and its connections.
+ *
+ * <p>Design note: everything a room owns (document engine, awareness, connection list, size estimate) is touched
+ * only by its {@link SerialExecutor}; event loops only decode frames and submit them. The life cycle (reference
+ * count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is a {@link RoomLifecycle}, driven by {@link RoomRegistry}.
+ * Updates follow the {@link UpdatePipeline}: apply -> store append -> (when the append completes) echo to every
+ * connection, the sender included -> publish on the bus. A room in UNLOADING never takes new connections: joiners
+ * wait for {@link #unloaded()} and load a fresh room from the store, which the unload flushed first.
+ *
+ * <p>Cold rooms: when the store has a {@link ColdState} for the document (recorded by the last unload), the room
+ * becomes ACTIVE without its document and a {@link ColdRoom} answers the clients' sync messages from it; the
+ * document is loaded on the first message that needs it ({@link #loadDocument()}), or for the HTTP API
+ * ({@link #document()}).
+ */
+public final class Room {
+  private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+  private static final long AWARENESS_CHECK_MILLIS = Awareness.OUTDATED_TIMEOUT_MILLIS / 10;
+
+  private final String name;
+  private final RoomContext ctx;
+  private final RoomRegistry registry;
+  private final SerialExecutor executor;
+  private final CompletableFuture<Room> ready = new CompletableFuture<>();
+  /** Completes once the document is in memory (at once for a room that is not cold). */
+  private final CompletableFuture<Room> documentReady = new CompletableFuture<>();
+  private volatile boolean documentLoaded;
+  private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
+  private final RoomLifecycle lifecycle;
+  private final UpdatePipeline pipeline;
+
+  // room executor only
+  private DocumentEngine engine;
+  private final Awareness awareness = new Awareness();
+  private final List<Connection> connections = new ArrayList<>();
+  private ScheduledFuture<?> awarenessTimer;
+  private RoomReplication replication;
+  /** Answers sync messages while the document is not loaded; {@code null} once it is. */
+  private ColdRoom cold;
+
+  Room(String name, RoomContext ctx, RoomRegistry registry) {
+    this.name = name;
+    this.ctx = ctx;
+    this.registry = registry;
+    this.executor = new SerialExecutor(ctx.pool());
+    this.lifecycle = new RoomLifecycle(ctx.timer(), ctx.config().roomGrace(), () -> executor.execute(this::unload));
+    this.pipeline = new UpdatePipeline(name, ctx, executor, new UpdatePipeline.Sink() {
+      @Override
+      public void echo(byte[] update) {
+        if (!connections.isEmpty()) {
+          broadcast(Metrics.MessageKind.UPDATE, Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, update));
+        }
+        if (replication != null) {
+          replication.documentChanged();
+        }
+      }
+
+      @Override
+      public void storageFailed() {
+        closeAll(CloseCodes.INTERNAL_ERROR, "storage failure");
+        dropAfterStorageFailure();
+      }
+    });
+    awareness.onUpdate(this::onAwarenessUpdate);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public SerialExecutor executor() {
+    return executor;
+  }
+
+  CompletableFuture<Room> ready() {
+    return ready;
+  }
+
+  CompletableFuture<Void> unloaded() {
+    return unloaded;
+  }
+
+  boolean isLoaded() {
+    return lifecycle.isActive() && documentLoaded;
+  }
+
+  /**
+   * Opens the room: from the store's cold state when there is one and the engine can check it (the document is then
+   * loaded on demand), else by loading the document.
+   */
+  void load() {
+    ColdChecks checks = ctx.engines().coldChecks();
+    if (checks == null || ctx.bus().distributed()) {
+      loadDocument(); // with other instances writing the document, only a loaded room stays current
+      return;
+    }
+    ctx.store().coldState(name).whenComplete((found, err) -> executor.execute(() -> {
+      if (err != null || found.isEmpty()) {
+        if (err != null) {
+          LOG.warn("event=cold_state_unavailable room={}", name, err);
+        }
+        loadDocument();
+        return;
+      }
+      cold = new ColdRoom(this, checks, found.get());
+      startAwarenessTimer();
+      lifecycle.activate();
+      LOG.debug("event=room_opened_cold room={} seq={}", name, found.get().lastSequence());
+      ready.complete(this);
+    }));
+  }
+
+  /**
+   * The room with its document in memory: loads it if the room is cold (any thread).
+   *
+   * @return completes once the document is loaded, or exceptionally if the load failed
+   */
+  CompletableFuture<Room> document() {
+    if (!documentReady.isDone()) {
+      executor.execute(() -> {
+        if (engine == null && cold != null) {
+          cold.load(null, null);
+        }
+      });
+    }
+    return documentReady;
+  }
+
+  private void startAwarenessTimer() {
+    if (awarenessTimer == null) {
+      awarenessTimer = ctx.timer().scheduleAtFixedRate(() -> executor.execute(awareness::removeOutdated),
+          AWARENESS_CHECK_MILLIS, AWARENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Loads the document from the store (room executor); a cold room replays its waiting messages afterwards. */
+  void loadDocument() {
+    ctx.store().loadLog(name).whenComplete((stored, err) -> executor.execute(() -> {
+      if (err != null) {
+        LOG.error("event=room_load_failed room={}", name, err);
+        failLoad(err);
+        return;
+      }
+      List<byte[]> updates = stored.updates();
+      long bytes = 0;
+      try {
+        engine = ctx.engines().create(name);
+        for (byte[] u : updates) {
+          engine.applyUpdate(u);
+          bytes += u.length;
+        }
+      } catch (Exception e) {
+        LOG.error("event=room_load_failed room={}", name, e);
+        failLoad(e);
+        return;
+      }
+      pipeline.loaded(bytes, stored.lastSequence());
+      replication = new RoomReplication(name, ctx, executor, awareness, () -> engine, u -> apply(u, false));
+      replication.start(); // subscribes; peers fill in what the store lacks (RoomReplication)
+      startAwarenessTimer();
+      lifecycle.activate();
+      documentLoaded = true;
+      LOG.debug("event=room_loaded room={} updates={} bytes={}", name, updates.size(), pipeline.approxBytes());
+      ready.complete(this);
+      documentReady.complete(this);
+      if (cold != null) {
+        warmed();
+      }
+    }));
+  }
+
+  /** A cold room got its document: catches clients up if the store had moved on, then replays what waited. */
+  private void warmed() {
+    ColdRoom was = cold;
+    cold = null;
+    ctx.metrics().coldLoads.increment();
+    try {
+      if (!java.util.Arrays.equals(engine.encodeStateVector(), was.stateVector())) {
+        // the cold state was older than the stored document: send everybody what they were not told
+        LOG.warn("event=cold_state_stale room={}", name);
+        byte[] missed = engine.encodeStateAsUpdate(was.stateVector());
+        if (!connections.isEmpty()) {
+          broadcast(Metrics.MessageKind.UPDATE, Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, missed));
+        }
+      }
+    } catch (DocumentEngine.MalformedUpdateException e) {
+      LOG.error("event=cold_state_unreadable room={}", name, e);
+    }
+    for (Map.Entry<Connection, YMessage> w : was.drain()) {
+      onMessage(w.getKey(), w.getValue());
+    }
+  }
+
+  private void failLoad(Throwable err) {
+    boolean wasOpen = lifecycle.close();
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+    if (wasOpen) { // a cold room: its clients cannot be served
+      cold = null;
+      closeAll(CloseCodes.INTERNAL_ERROR, "document unavailable");
+      closeResources();
+      registry.removed(this);
+    }
+    ready.completeExceptionally(err);
+    documentReady.completeExceptionally(err);
+    unloaded.complete(null);
+  }
+
+  /** Takes a reference unless the room is unloading; cancels a pending unload (any thread). */
+  boolean tryRetain() {
+    return lifecycle.tryRetain();
+  }
+
+  /** Drops a reference; the last one schedules the unload after the grace period (any thread). */
+  void release() {
+    lifecycle.release();
+  }
+
+  private void unload() {
+    LOG.debug("event=room_unloading room={}", name);
+    flush().whenComplete((v, err) -> executor.execute(() -> {
+      if (err != null) {
+        LOG.error("event=room_flush_failed room={}", name, err);
+      } else {
+        recordColdState();
+      }
+      closeResources();
+      lifecycle.close();
+      registry.removed(this);
+      unloaded.complete(null);
+      LOG.debug("event=room_unloaded room={}", name);
+    }));
+  }
+
+  /** Writes the full state to the store (room executor). */
+  CompletionStage<Void> flush() {
+    if (engine == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    try {
+      return ctx.store().flush(name, engine.encodeStateAsUpdate(null));
+    } catch (DocumentEngine.MalformedUpdateException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Leaves the document's cold state in the store, so that the next room answers covering clients without loading
+   * it: the state vector and exactly what {@link #onMessage} answers to a SyncStep1 that covers it.
+   */
+  private void recordColdState() {
+    long lastSequence = pipeline.lastSequence();
+    if (engine == null || lastSequence < 0 || ctx.engines().coldChecks() == null) {
+      return;
+    }
+    try {
+      byte[] sv = engine.encodeStateVector();
+      ctx.store().recordColdState(name, new ColdState(lastSequence, sv, engine.encodeStateAsUpdate(sv)));
+    } catch (DocumentEngine.MalformedUpdateException | RuntimeException e) {
+      LOG.warn("event=cold_state_not_recorded room={}", name, e);
+    }
+  }
+
+  private void closeResources() {
+    if (awarenessTimer != null) {
+      awarenessTimer.cancel(false);
+    }
+    if (replication != null) {
+      replication.close();
+    }
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+  }
+
+  /** Shutdown: closes every connection with 1001 and flushes (room executor). */
+  CompletionStage<Void> shutdown() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    executor.execute(() -> {
+      closeAll(CloseCodes.GOING_AWAY, "server shutting down");
+      flush().whenComplete((v, err) -> executor.execute(() -> {
+        if (err == null) {
+          recordColdState();
+        }
+        closeResources();
+        lifecycle.close();
+        unloaded.complete(null);
+        if (err != null) {
+          done.completeExceptionally(err);
+        } else {
+          done.complete(null);
+        }
+      }));
+    });
+    return done;
+  }
+
+  // ---- connection events (room executor) ----
+
+  public void join(Connection c) {
+    if (!c.isOpen() || (engine == null && cold == null)) {
+      return;
+    }
+    connections.add(c);
+    byte[] stateVector = engine != null ? engine.encodeStateVector() : cold.stateVector();
+    send(c, Metrics.MessageKind.SYNC_STEP1, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_1, stateVector));
+    if (!awareness.states().isEmpty()) {
+      send(c, Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), awareness.encodeAll()));
+    }
+  }
+
+  public void leave(Connection c) {
+    if (!connections.remove(c)) {
+      return;
+    }
+    if (!c.controlsNoClients()) {
+      awareness.removeStates(c.controlledClients(), null);
+    }
+  }
+
+  public void onMessage(Connection c, YMessage message) {
+    if (engine == null) {
+      boolean sync = message instanceof YMessage.SyncStep1 || message instanceof YMessage.SyncStep2
+          || message instanceof YMessage.SyncUpdate;
+      if (sync || cold == null) {
+        if (cold != null) {
+          cold.onSyncMessage(c, message);
+        }
+        return;
+      }
+    }
+    switch (message) {
+      case YMessage.SyncStep1 m -> {
+        try {
+          byte[] diff = engine.encodeStateAsUpdate(m.stateVector());
+          send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, diff));
+        } catch (DocumentEngine.MalformedUpdateException e) {
+          c.fail(e);
+        }
+      }
+      case YMessage.SyncStep2 m -> applyFromClient(c, m.update());
+      case YMessage.SyncUpdate m -> applyFromClient(c, m.update());
+      case YMessage.Awareness m -> {
+        try {
+          AwarenessUpdate update = AwarenessUpdate.decode(m.update());
+          AwarenessValidation.validate(update);
+          awareness.apply(update, c);
+        } catch (ProtocolException e) {
+          c.fail(e);
+        }
+      }
+      case YMessage.QueryAwareness m ->
+          send(c, Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), awareness.encodeAll()));
+      case YMessage.PermissionDenied m -> LOG.debug("event=client_permission_denied conn={} reason={}", c.id(),
+          m.reason());
+    }
+  }
+
+  /** The V1 update with no structs and no deletions ({@code [0, 0]}): what an up-to-date client answers. */
+  static boolean isEmptyUpdate(byte[] update) {
+    return update.length == 2 && update[0] == 0 && update[1] == 0;
+  }
+
+  private void applyFromClient(Connection c, byte[] update) {
+    if (isEmptyUpdate(update)) {
+      return; // nothing to apply; not a write attempt, even from a read-only client
+    }
+    if (c.readOnly()) {
+      rejectReadOnly(c);
+      return;
+    }
+    try {
+      apply(update);
+    } catch (DocumentEngine.MalformedUpdateException e) {
+      c.fail(e);
+    } catch (CloseConnectionException e) {
+      c.fail(e);
+    }
+  }
+
+  /** Tells a read-only client that its update was not applied. */
+  void rejectReadOnly(Connection c) {
+    ctx.metrics().readOnlyRejections.increment();
+    send(c, Metrics.MessageKind.AUTH,
+        Frames.permissionDenied(ctx.alloc(), "read-only access to '" + name + "': update not applied"));
+  }
+
+  /** Answers a covering SyncStep1 of a cold room (what {@link #onMessage} would compute with the document). */
+  void answerCold(Connection c, byte[] upToDateAnswer) {
+    ctx.metrics().coldSyncAnswers.increment();
+    send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, upToDateAnswer));
+  }
+
+  /**
+   * Applies an update and echoes what the document emitted once the store has it (room executor).
+   *
+   * @return completes when every emitted update is durable and was sent
+   */
+  public CompletionStage<Void> apply(byte[] update) throws DocumentEngine.MalformedUpdateException {
+    return apply(update, true);
+  }
+
+  private CompletionStage<Void> apply(byte[] update, boolean publish) throws DocumentEngine.MalformedUpdateException {
+    if (engine == null) {
+      throw new CloseConnectionException(CloseCodes.INTERNAL_ERROR, "document '" + name + "' is unavailable");
+    }
+    return pipeline.apply(engine, update, publish);
+  }
+
+  /**
+   * After a failed append the in-memory document holds an update the store does not: forget this room at once
+   * (room executor) so the next joiner loads a fresh one from the store, which also clears the storage's failed
+   * mark. An unloading room finishes its own unload.
+   */
+  private void dropAfterStorageFailure() {
+    if (!lifecycle.closeIfActive()) {
+      return;
+    }
+    closeResources();
+    registry.removed(this);
+    unloaded.complete(null);
+    LOG.warn("event=room_dropped_after_storage_failure room={}", name);
+  }
+
+  private void onAwarenessUpdate(AwarenessChange change) {
+    if (change.origin() instanceof Connection c) {
+      c.addControlledClients(change.added());
+      change.removed().forEach(c::removeControlledClient);
+    }
+    boolean fromBus = change.origin() instanceof RoomReplication.RemoteOrigin;
+    if (connections.isEmpty() && (fromBus || !ctx.bus().distributed())) {
+      return;
+    }
+    byte[] update = awareness.encodeUpdate(change.all());
+    if (!connections.isEmpty()) {
+      broadcast(Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), update));
+    }
+    if (!fromBus) {
+      pipeline.publish(Kind.KIND_AWARENESS, update);
+    }
+  }
+
+  /** Sends one frame to every connection; takes ownership of {@code frame}. */
+  private void broadcast(Metrics.MessageKind kind, ByteBuf frame) {
+    int n = connections.size();
+    ctx.metrics().messageOut(kind, Frames.payloadSize(frame), n);
+    for (int i = 0; i < n; i++) {
+      connections.get(i).send(frame.retainedDuplicate());
+    }
+    frame.release();
+  }
+
+  /** Closes every connection of the room with {@code code} and {@code reason}. */
+  private void closeAll(int code, String reason) {
+    for (Connection c : List.copyOf(connections)) {
+      c.close(code, reason);
+    }
+  }
+
+  private void send(Connection c, Metrics.MessageKind kind, ByteBuf frame) {
+    ctx.metrics().messageOut(kind, Frames.payloadSize(frame), 1);
+    c.send(frame);
+  }
+
+  // ---- HTTP API (room executor) ----
+
+  public byte[] encodeState(byte[] stateVector) throws DocumentEngine.MalformedUpdateException {
+    if (engine == null) {
+      throw new IllegalStateException("document '" + name + "' is unavailable");
+    }
+    return engine.encodeStateAsUpdate(stateVector);
+  }
+
+  public java.util.Map<String, Object> toJson(java.util.Map<String, DocumentEngine.RootKind> roots) {
+    if (engine == null) {
+      throw new IllegalStateException("document '" + name + "' is unavailable");
+    }
+    return engine.toJson(roots);
+  }
+
+  int connectionCount() {
+    return connections.size();
+  }
+}

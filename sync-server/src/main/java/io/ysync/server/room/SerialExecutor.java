@@ -1,0 +1,68 @@
+package io.ysync.server.room;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared pool: a room's document is only ever touched by one
+ * thread at a time, and happens-before holds between consecutive tasks. Thread-safe.
+ */
+public final class SerialExecutor implements Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+  /** Tasks run per turn before yielding the pool thread to other rooms. */
+  private static final int BATCH = 256;
+
+  private final Executor pool;
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private boolean scheduled;
+  private volatile Thread runner;
+
+  SerialExecutor(Executor pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    boolean schedule;
+    synchronized (tasks) {
+      tasks.add(task);
+      schedule = !scheduled;
+      scheduled = true;
+    }
+    if (schedule) {
+      pool.execute(this::drain);
+    }
+  }
+
+  /** Whether the calling thread is currently running this executor's tasks. */
+  boolean inExecutor() {
+    return runner == Thread.currentThread();
+  }
+
+  private void drain() {
+    runner = Thread.currentThread();
+    try {
+      for (int i = 0; i < BATCH; i++) {
+        Runnable next;
+        synchronized (tasks) {
+          next = tasks.poll();
+          if (next == null) {
+            scheduled = false;
+            return;
+          }
+        }
+        try {
+          next.run();
+        } catch (Throwable t) {
+          LOG.error("event=room_task_failed", t);
+        }
+      }
+    } finally {
+      runner = null;
+    }
+    // more work left: requeue behind other rooms
+    pool.execute(this::drain);
+  }
+}
