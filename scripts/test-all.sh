@@ -1,20 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test of ysync: the Maven reactor (unit, property and interop tests) and the Yjs conformance checker
-# against the command line (./ysync doc). Installs the JavaScript peers it needs. Exit status non-zero if anything
-# fails.
+# Runs every test of ysync: the unit and property tests (`mvn verify`, which needs only a JDK and Maven) and the
+# integration tests that drive real peers (`-Pintegration`: Node with the yjs / y-websocket packages, redis-server,
+# Chromium, killed processes). Installs the peers it needs first: npm packages from package-lock.json (npm ci),
+# Debian's redis-server and chromium when missing. Exit status non-zero if anything fails.
 #
 #   ./scripts/test-all.sh
-#
-# Environment: YSYNC_CONFORMANCE_CHECKS (default below), YSYNC_SKIP_CONFORMANCE=1 to skip the checker.
 set -euo pipefail
-
-# Checks of the conformance checker run against ./ysync doc: all of them (core + mergeV2, stateFromV2, svFromUpdate).
-CONFORMANCE_CHECKS="${YSYNC_CONFORMANCE_CHECKS:-all}"
-CONFORMANCE_BATCH_CASES=20
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
-shared="$root/../shared"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf 'test-all: %s\n' "$*" >&2; exit 1; }
@@ -63,24 +57,8 @@ ensure_chromium() {
 
 # --- steps ---------------------------------------------------------------------------------------------------------
 maven_verify() {
-  step "mvn -B -ntp verify"
-  mvn -B -ntp verify
-}
-
-conformance() {
-  if [ "${YSYNC_SKIP_CONFORMANCE:-0}" = 1 ]; then
-    step "conformance checker skipped (YSYNC_SKIP_CONFORMANCE=1)"
-    return 0
-  fi
-  if [ ! -d "$shared/conformance" ]; then
-    step "conformance checker skipped: $shared/conformance is not present"
-    return 0
-  fi
-  step "conformance checker ($CONFORMANCE_CHECKS) against ./ysync doc"
-  # The jar was built by verify; the launcher rebuilds only if sources changed since.
-  ./ysync doc --help >/dev/null || return 1
-  node "$shared/conformance/checker/check.mjs" --cases "$shared/conformance/yjs" --cli './ysync doc' \
-    --batch --batch-cases "$CONFORMANCE_BATCH_CASES" --checks "$CONFORMANCE_CHECKS"
+  step "mvn -B -ntp verify -Pintegration (unit, property and integration tests)"
+  mvn -B -ntp verify -Pintegration
 }
 
 main() {
@@ -89,15 +67,8 @@ main() {
   ensure_redis
   ensure_chromium
   npm_ci_if_needed "$root"
-  if [ -d "$shared/conformance/checker" ] && [ ! -d "$shared/conformance/checker/node_modules" ]; then
-    step "npm ci in $shared/conformance/checker"
-    (cd "$shared/conformance/checker" && npm ci --no-audit --no-fund) >&2
-  fi
-  local failed=()
-  maven_verify || failed+=("mvn verify")
-  conformance || failed+=("conformance checker")
-  if [ ${#failed[@]} -gt 0 ]; then
-    printf '\ntest-all: FAILED: %s\n' "${failed[*]}" >&2
+  if ! maven_verify; then
+    printf '\ntest-all: FAILED: mvn verify -Pintegration\n' >&2
     exit 1
   fi
   printf '\ntest-all: all tests passed\n' >&2
