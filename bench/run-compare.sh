@@ -81,11 +81,14 @@ done
 for f in node_modules/@y/websocket-server/src/server.js node_modules/@hocuspocus/server/package.json; do
   [ -f "$f" ] || { echo "compare: $f is missing: run npm ci in $root" >&2; exit 1; }
 done
-# The same JVM flags as the ./ysync launcher.
-ysync_flags=(-XX:+UseParallelGC -Xss8m -Dfile.encoding=UTF-8
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
-  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED)
+# The JVM flags of the ./ysync launcher. Chronicle Map's --add-opens/--add-exports are not listed here: `java -jar`
+# takes them from ysync.jar's manifest (Add-Opens / Add-Exports, written from the root pom's ysync.addOpens /
+# ysync.addExports).
+if ! python3 -c 'import sys, zipfile
+sys.exit(0 if b"\nAdd-Opens:" in b"\n" + zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF") else 1)' "$ysync_jar"; then
+  echo "compare: $ysync_jar has no Add-Opens manifest entry (Chronicle Map would fail): rebuild it" >&2; exit 1
+fi
+ysync_flags=(-XX:+UseParallelGC -Xss8m -Dfile.encoding=UTF-8)
 client_flags=(-Xmx2g -XX:+UseParallelGC)
 if [ "$major" -ge 24 ]; then
   ysync_flags+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)

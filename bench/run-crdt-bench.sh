@@ -9,7 +9,7 @@
 #                          gc off) against a state vector taken at 90% of its edits
 #
 # Environment (all optional):
-#   TRACE=automerge-paper     trace name or path (default ../shared/traces/automerge-paper.json.gz from the repo root)
+#   TRACE=automerge-paper     trace name (in testdata/traces/) or path (default testdata/traces/automerge-paper.json.gz)
 #   WARMUP=5 RUNS=5|11        untimed / timed runs of every measurement, both implementations (RUNS: 5 trace, 11 merge)
 #   JMH=1                     also run the suite's JMH benchmark with a short config (3 warmup, 5 measured)
 #   BUILD_DIR=target          Maven output folder (-Dysync.buildDir)
@@ -31,7 +31,7 @@ case "$SUITE" in
   *) echo "run-crdt-bench: SUITE must be trace or merge, not '$SUITE'" >&2; exit 2 ;;
 esac
 BUILD_DIR=${BUILD_DIR:-target}
-TRACE=${TRACE:-../shared/traces/automerge-paper.json.gz}
+TRACE=${TRACE:-testdata/traces/automerge-paper.json.gz}
 WARMUP=${WARMUP:-5}
 RUNS=${RUNS:-$DEFAULT_RUNS}
 JVM_FLAGS=${JVM_FLAGS:--Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch}

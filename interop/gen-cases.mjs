@@ -23,7 +23,7 @@
 // These use their own PRNG (seeded from the case seed), so the other fields do not depend on them.
 //
 // Binary values are base64; Uint8Array values inside JSON are {"$bytes": base64}. Orders that hit the Yjs
-// "pending structs stuck" quirk (see ../shared/conformance/yjs/README.md) are redrawn.
+// "pending structs stuck" quirk (see testdata/yjs/README.md) are redrawn.
 import { parseArgs } from 'node:util'
 import fs from 'node:fs'
 import * as Y from 'yjs'

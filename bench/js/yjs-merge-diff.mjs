@@ -1,9 +1,13 @@
-// The two measurements of io.ysync.bench.MergeDiffReport with the real yjs 13.6.33 (/work/main/node_modules):
+// The two measurements of io.ysync.bench.MergeDiffReport with the real yjs 13.6.33 (node_modules of the repository
+// root: `npm ci` there):
 //   (a) Y.mergeUpdates of the first 10,000 per-transaction updates of the trace (one transaction per trace txn);
 //   (b) Y.diffUpdate of the V1 state of the trace replayed 3 times (root texts text0..text2, one client, gc off,
 //       ~0.9 MB for automerge-paper) against the state vector taken after 90% of those transactions.
 //
 //   node --expose-gc bench/js/yjs-merge-diff.mjs [trace] [--warmup=5] [--runs=11]
+//
+// trace: a path (absolute, or relative to the cwd or the repo root) or a name such as seph-blog1 (looked up in
+// testdata/traces/); default testdata/traces/automerge-paper.json.gz relative to the repo root.
 //
 // Prints a table and, last, `RESULT {json}` for SUITE=merge bench/run-crdt-bench.sh.
 import fs from 'node:fs'
@@ -24,11 +28,11 @@ const opt = (name, dflt) => {
 }
 const warmup = opt('warmup', 5)
 const runs = opt('runs', 11)
-const spec = args.find(x => !x.startsWith('--')) ?? '../shared/traces/automerge-paper.json.gz'
+const spec = args.find(x => !x.startsWith('--')) ?? 'testdata/traces/automerge-paper.json.gz'
 const candidates = [path.resolve(spec), path.resolve(repoRoot, spec),
-  path.resolve(repoRoot, '../shared/traces', spec.endsWith('.json.gz') ? spec : `${spec}.json.gz`)]
+  path.resolve(repoRoot, 'testdata/traces', spec.endsWith('.json.gz') ? spec : `${spec}.json.gz`)]
 const file = candidates.find(c => fs.existsSync(c) && fs.statSync(c).isFile())
-if (!file) throw new Error(`trace not found: ${spec}`)
+if (!file) throw new Error(`trace not found: ${spec} (the traces are in testdata/traces/ of the repository)`)
 const traceName = path.basename(file).replace(/\.json\.gz$/, '')
 const trace = JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8'))
 

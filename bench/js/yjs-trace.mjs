@@ -1,11 +1,12 @@
-// The four trace measurements of io.ysync.bench.TraceReport, with the real yjs 13.6.33 (/work/main/node_modules).
+// The four trace measurements of io.ysync.bench.TraceReport, with the real yjs 13.6.33 (node_modules of the repository
+// root: `npm ci` there).
 //
 //   node --expose-gc bench/js/yjs-trace.mjs [trace] [--warmup=5] [--runs=5]
 //
-// trace: a path (absolute, or relative to the cwd or the repo root) or a name such as seph-blog1; default
-// ../shared/traces/automerge-paper.json.gz relative to the repo root. One yjs transaction per trace transaction
-// (for automerge-paper one per patch, as in yjs's B4 benchmark). Heap = process.memoryUsage().heapUsed after
-// global.gc() with the doc alive minus without it. Prints a table and, last, `RESULT {json}` for compare.mjs.
+// trace: a path (absolute, or relative to the cwd or the repo root) or a name such as seph-blog1 (looked up in
+// testdata/traces/); default testdata/traces/automerge-paper.json.gz relative to the repo root. One yjs transaction
+// per trace transaction (for automerge-paper one per patch, as in yjs's B4 benchmark). Heap =
+// process.memoryUsage().heapUsed after global.gc() with the doc alive minus without it. Prints a table and, last, `RESULT {json}` for compare.mjs.
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
@@ -26,13 +27,13 @@ const opt = (name, dflt) => {
 }
 const warmup = opt('warmup', 5)
 const runs = opt('runs', 5)
-const spec = args.find(x => !x.startsWith('--')) ?? '../shared/traces/automerge-paper.json.gz'
+const spec = args.find(x => !x.startsWith('--')) ?? 'testdata/traces/automerge-paper.json.gz'
 
 const resolveTrace = s => {
   const candidates = [path.resolve(s), path.resolve(repoRoot, s),
-    path.resolve(repoRoot, '../shared/traces', s.endsWith('.json.gz') ? s : `${s}.json.gz`)]
+    path.resolve(repoRoot, 'testdata/traces', s.endsWith('.json.gz') ? s : `${s}.json.gz`)]
   const f = candidates.find(c => fs.existsSync(c) && fs.statSync(c).isFile())
-  if (!f) throw new Error(`trace not found: ${s}`)
+  if (!f) throw new Error(`trace not found: ${s} (the traces are in testdata/traces/ of the repository)`)
   return f
 }
 const file = resolveTrace(spec)

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A sequential text editing trace (josephg/editing-traces format, see {@code /work/shared/traces/README.md}):
+ * A sequential text editing trace (josephg/editing-traces format, see {@code testdata/traces/README.md}):
  * gzipped JSON with {@code txns[].patches[] = [pos, delCount, insContent]} and the expected {@code endContent}.
  *
  * <p>The patches are held in flat arrays (patch {@code i} is {@code pos[i], del[i], ins[i]}); transaction {@code t}
@@ -19,8 +19,15 @@ import java.util.zip.GZIPInputStream;
 public final class Trace {
   /** System property naming the trace file (absolute, relative to the working directory or the repo root). */
   public static final String TRACE_PROPERTY = "ysync.trace";
+  /**
+   * System property naming the repository's {@code testdata} folder (the build sets it for tests); when unset the
+   * folder is {@code testdata} in the repository root.
+   */
+  public static final String TESTDATA_PROPERTY = "ysync.testdata";
+  /** The traces folder, relative to the repository root. */
+  public static final String TRACES_DIR = "testdata/traces";
   /** The default trace, relative to the repository root. */
-  public static final String DEFAULT_TRACE = "../shared/traces/automerge-paper.json.gz";
+  public static final String DEFAULT_TRACE = TRACES_DIR + "/automerge-paper.json.gz";
 
   private final String name;
   private final String endContent;
@@ -46,7 +53,7 @@ public final class Trace {
   /**
    * Loads a trace. {@code spec} is a file path (absolute, or relative to the working directory or to the repository
    * root, found by walking up from the working directory) or a bare trace name such as {@code seph-blog1}, looked
-   * up as {@code ../shared/traces/<name>.json.gz} relative to the repository root.
+   * up as {@code testdata/traces/<name>.json.gz} relative to the repository root.
    *
    * @throws UncheckedIOException if the file cannot be read or is not a sequential trace
    */
@@ -71,20 +78,33 @@ public final class Trace {
       if (Files.isRegularFile(fromRoot)) {
         return fromRoot;
       }
-      Path byName = root.resolve("../shared/traces/" + spec + (spec.endsWith(".json.gz") ? "" : ".json.gz"))
-          .normalize();
+      Path byName = tracesDir(root).resolve(spec + (spec.endsWith(".json.gz") ? "" : ".json.gz")).normalize();
       if (Files.isRegularFile(byName)) {
         return byName;
       }
     }
     throw new UncheckedIOException(new IOException("trace not found: " + spec + " (cwd "
-        + Path.of("").toAbsolutePath() + ", repo root " + root + ")"));
+        + Path.of("").toAbsolutePath() + ", repo root " + root + "; the traces are in " + TRACES_DIR
+        + "/ of the repository, see " + TRACES_DIR + "/README.md)"));
   }
 
-  /** The repository root: the nearest ancestor of the working directory holding {@code docs/crdt-design.md}. */
+  /** The traces folder: {@code traces} in {@code -Dysync.testdata} if set, else {@code testdata/traces} in root. */
+  private static Path tracesDir(Path root) {
+    String testdata = System.getProperty(TESTDATA_PROPERTY);
+    return testdata != null && !testdata.isBlank() ? Path.of(testdata).resolve("traces") : root.resolve(TRACES_DIR);
+  }
+
+  /**
+   * The repository root: the parent of {@code -Dysync.testdata} if that is set, else the nearest ancestor of the
+   * working directory holding {@code testdata/traces}, or {@code null}.
+   */
   static Path repoRoot() {
+    String testdata = System.getProperty(TESTDATA_PROPERTY);
+    if (testdata != null && !testdata.isBlank()) {
+      return Path.of(testdata).toAbsolutePath().normalize().getParent();
+    }
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.isRegularFile(d.resolve("docs/crdt-design.md")) || Files.isRegularFile(d.resolve("scripts/find-jdk.sh"))) {
+      if (Files.isDirectory(d.resolve(TRACES_DIR))) {
         return d;
       }
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trace loader and the replays used by the benchmarks. The oracle is the trace's own {@code endContent} and the
- * op counts of {@code /work/shared/traces/README.md}.
+ * op counts of {@code testdata/traces/README.md}. A missing trace file fails the test ("trace not found").
  */
 class TraceTest {
   @Test

@@ -12,8 +12,6 @@ import io.ysync.crdt.codec.Undefined;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -31,13 +29,12 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Replays every case of the Yjs conformance vectors ({@code /work/shared/conformance/yjs/cases.jsonl}) on a fresh
+ * Replays every case of the Yjs conformance vectors ({@code testdata/yjs/cases.jsonl}) on a fresh
  * {@link Doc} (clientID 1234567891) and compares state vector, V1/V2 state bytes and JSON with Yjs's results.
  * Text and XML checks ({@code json.text}, {@code json.xml}) depend on YText / YXml* (H3).
  */
 class ConformanceCasesTest {
-  static final Path CASES = Path.of(System.getProperty("ysync.conformance.cases",
-      "/work/shared/conformance/yjs/cases.jsonl"));
+  static final String CASES = "yjs/cases.jsonl";
   static final long REPLICA_CLIENT = 1234567891L;
   static final ObjectMapper MAPPER = new ObjectMapper();
   static final Map<String, AtomicInteger> PASSED = new ConcurrentHashMap<>();
@@ -50,13 +47,10 @@ class ConformanceCasesTest {
   @TestFactory
   Stream<DynamicNode> cases_replayedInDeliveryOrder_matchYjs() throws IOException {
     List<DynamicNode> nodes = new ArrayList<>();
-    for (String line : Files.readAllLines(CASES)) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode c = MAPPER.readTree(line);
-      nodes.add(caseNode(c));
+    for (String line : TestData.lines(CASES)) {
+      nodes.add(caseNode(MAPPER.readTree(line)));
     }
+    assertEquals(200, nodes.size(), "cases in " + CASES);
     return nodes.stream();
   }
 

@@ -152,7 +152,7 @@ class RelativePositionTest {
 
   /**
    * Same scenario as the script below; expected bytes and JSON pasted from its output
-   * ({@code cd /work/main && node script.mjs} with yjs 13.6.33 from node_modules):
+   * ({@code node script.mjs} from the repository root with yjs 13.6.33 from node_modules):
    *
    * <pre>
    * import * as Y from 'yjs'

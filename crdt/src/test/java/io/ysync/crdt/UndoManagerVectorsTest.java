@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * Byte-level check of undo/redo against the real yjs 13.6.33: the same edits, undos and redos on a doc with client
  * id 1 must leave a store whose {@code encodeStateAsUpdate} is byte-identical to Yjs's (this pins the ids, origins
  * and contents of the items {@code redoItem} creates). Expected values pasted from the output of this script
- * ({@code cd /work/main && node script.mjs}, yjs from node_modules):
+ * ({@code node script.mjs} from the repository root, yjs from node_modules):
  *
  * <pre>
  * import * as Y from 'yjs'

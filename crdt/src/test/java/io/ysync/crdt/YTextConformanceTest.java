@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,23 +13,18 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The text / XML part of the Yjs conformance vectors ({@code /work/shared/conformance/yjs/cases.jsonl}): replays
+ * The text / XML part of the Yjs conformance vectors ({@code testdata/yjs/cases.jsonl}): replays
  * every case's V1 updates in delivery order on a fresh replica (clientID 1234567891, the case's gc flag) and
  * compares {@code getText('text').toString()}, {@code .toDelta()} and {@code getXmlFragment('xml').toString()}
  * with {@code expected.json.text}, {@code textDelta} and {@code xml} computed by Yjs.
  */
 class YTextConformanceTest {
-  static final Path CASES = Path.of(System.getProperty("ysync.conformance.cases",
-      "/work/shared/conformance/yjs/cases.jsonl"));
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   @TestFactory
   Stream<DynamicTest> cases_replayed_textDeltaAndXmlMatchYjs() throws Exception {
     List<DynamicTest> tests = new ArrayList<>();
-    for (String line : Files.readAllLines(CASES)) {
-      if (line.isBlank()) {
-        continue;
-      }
+    for (String line : TestData.lines("yjs/cases.jsonl")) {
       JsonNode c = MAPPER.readTree(line);
       tests.add(DynamicTest.dynamicTest(c.get("id").asText(), () -> check(c)));
     }

@@ -1,8 +1,8 @@
 // Generates docfree-updates-yjs.tsv: results of Yjs 13.6.33's document-free update functions on the conformance
 // cases that cases.jsonl does not record (SHA-256 of the bytes, to keep the file small).
-// Run from /work/main (yjs is installed there):
+// Run from the repository root (`npm ci` there installs yjs):
 //   cp crdt/src/test/resources/io/ysync/crdt/docfree-updates-yjs.mjs ./gen.tmp.mjs \
-//     && node gen.tmp.mjs /work/shared/conformance/yjs/cases.jsonl > crdt/src/test/resources/io/ysync/crdt/docfree-updates-yjs.tsv \
+//     && node gen.tmp.mjs testdata/yjs/cases.jsonl > crdt/src/test/resources/io/ysync/crdt/docfree-updates-yjs.tsv \
 //     && rm gen.tmp.mjs
 import * as Y from 'yjs'
 import fs from 'fs'

@@ -17,7 +17,7 @@ import java.util.Random;
 import java.util.concurrent.Semaphore;
 
 /**
- * The process {@link CompactionCrashTest} kills: opens a store with tiny compaction thresholds (so compaction runs
+ * The process {@link CompactionCrashIT} kills: opens a store with tiny compaction thresholds (so compaction runs
  * all the time), loads three documents, then edits them with real Yjs updates forever, many appends in flight, and
  * reports on stdout (unbuffered, one line per event, written before the event it announces):
  *

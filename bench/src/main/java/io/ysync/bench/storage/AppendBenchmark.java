@@ -48,13 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsPrepend = {"-Xms1g", "-Xmx1g",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED"})
+// Chronicle Map's --add-opens/--add-exports reach the fork through BenchmarksMain (the jar's Main-Class).
+@Fork(value = 1, jvmArgsPrepend = {"-Xms1g", "-Xmx1g"})
 public class AppendBenchmark {
   /** Appends per invocation of {@link #pipelined}, shared among the rooms. */
   static final int PIPELINED_OPS = 16_384;

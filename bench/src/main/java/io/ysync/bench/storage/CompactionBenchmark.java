@@ -30,13 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 6)
-@Fork(value = 1, jvmArgsPrepend = {"-Xms2g", "-Xmx2g",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED"})
+// Chronicle Map's --add-opens/--add-exports reach the fork through BenchmarksMain (the jar's Main-Class).
+@Fork(value = 1, jvmArgsPrepend = {"-Xms2g", "-Xmx2g"})
 public class CompactionBenchmark {
   /** Updates in the log. */
   static final int UPDATES = 100_000;

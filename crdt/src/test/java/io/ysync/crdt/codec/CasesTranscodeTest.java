@@ -10,18 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every update of shared/conformance/yjs/cases.jsonl (bytes produced by Yjs 13.6.33) is decoded value by value and
+ * Every update of testdata/yjs/cases.jsonl (bytes produced by Yjs 13.6.33) is decoded value by value and
  * re-encoded with the same calls: the result must be byte-identical, for V1 and V2. This exercises every codec
  * method, the V2 RLE columns and (V1 embeds/formats) {@link Json} on real data.
  */
 class CasesTranscodeTest {
-
-  private static final Path CASES = TestValues.conformanceFile("cases.jsonl");
 
   private static void roundTrip(String b64, boolean v2, String what) throws DecodeException {
     byte[] bytes = Base64.getDecoder().decode(b64);
@@ -36,7 +33,7 @@ class CasesTranscodeTest {
   void everyUpdate_decodeAndReencode_isByteIdentical() throws IOException, DecodeException {
     ObjectMapper mapper = new ObjectMapper();
     int updates = 0;
-    try (BufferedReader r = Files.newBufferedReader(CASES)) {
+    try (BufferedReader r = Files.newBufferedReader(TestValues.conformanceFile("cases.jsonl"))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.isBlank()) {

@@ -3,8 +3,8 @@ package io.ysync.crdt.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ysync.crdt.TestData;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -17,21 +17,9 @@ final class TestValues {
 
   private TestValues() {}
 
-  /**
-   * Locates {@code shared/conformance/yjs/NAME}: next to the repository (the workspace layout
-   * {@code /work/main} + {@code /work/shared}) or inside it.
-   */
+  /** The conformance vector file {@code testdata/yjs/NAME}; fails the test if it is missing. */
   static Path conformanceFile(String name) {
-    Path p = Path.of("").toAbsolutePath();
-    for (int i = 0; i < 6 && p != null; i++, p = p.getParent()) {
-      for (Path c : List.of(p.resolve("shared/conformance/yjs").resolve(name),
-          p.resolveSibling("shared").resolve("conformance/yjs").resolve(name))) {
-        if (Files.exists(c)) {
-          return c;
-        }
-      }
-    }
-    throw new IllegalStateException("conformance file " + name + " not found from " + Path.of("").toAbsolutePath());
+    return TestData.file("yjs/" + name);
   }
 
   static byte[] hex(String hex) {

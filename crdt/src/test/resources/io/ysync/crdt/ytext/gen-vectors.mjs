@@ -1,5 +1,5 @@
 // Generates differential test vectors for YText / Y.Xml* with the real yjs 13.6.33.
-// Run from /work/main:  node crdt/src/test/resources/io/ysync/crdt/ytext/gen-vectors.mjs > crdt/src/test/resources/io/ysync/crdt/ytext/vectors.jsonl
+// Run from the repository root (after `npm ci` there):  node crdt/src/test/resources/io/ysync/crdt/ytext/gen-vectors.mjs > crdt/src/test/resources/io/ysync/crdt/ytext/vectors.jsonl
 // Every line is one scenario: {"id", "clients", "gc", "steps": [{"op": {...}, "expect": {...}}]}.
 // The Java test (YTextVectorsTest) replays "op" on its own docs and compares with "expect", which is computed here
 // by Yjs only.

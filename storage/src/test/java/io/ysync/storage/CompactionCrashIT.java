@@ -33,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshot at most plus a contiguous log after it (no half-compacted state); every acknowledged update is stored; and
  * the loaded document equals the replay, in order, of the updates the child announced for sequence numbers 1 to the
  * stored last one. Each reopen after a kill also rebuilds the directory (unclean shutdown).
+ *
+ * <p>An integration test (failsafe, {@code -Pintegration}): it starts and kills child JVMs.
  */
 @Timeout(120)
-class CompactionCrashTest {
+class CompactionCrashIT {
+  /** The child's own flags; the module flags are copied from this JVM ({@link ChildJvmFlags}). */
   private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-      "-Xshare:auto", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
+      "-Xshare:auto");
   /** Kills the test aims at; it stops earlier only when the time budget runs out. */
   private static final int MIN_KILLS = 20;
   /**
@@ -77,6 +77,7 @@ class CompactionCrashTest {
       List<String> cmd = new ArrayList<>();
       cmd.add(ProcessHandle.current().info().command().orElseThrow());
       cmd.addAll(JVM_FLAGS);
+      cmd.addAll(ChildJvmFlags.moduleFlags());
       // Start-up time bounds the kills per minute: reuse one extracted RocksDB library and a class-data archive.
       cmd.add("-Djava.library.path=" + nativeLibraryDir());
       if (Boolean.getBoolean("ysync.crash.cds")) {
@@ -106,7 +107,7 @@ class CompactionCrashTest {
         }
         // A line without its newline was cut by the kill: what it announces never happened.
       } catch (IOException | IllegalArgumentException e) {
-        synchronized (CompactionCrashTest.this) {
+        synchronized (CompactionCrashIT.this) {
           errors.add("reader: " + e);
         }
       }
@@ -114,7 +115,7 @@ class CompactionCrashTest {
 
     private void handle(String line) {
       String[] f = line.split(" ");
-      synchronized (CompactionCrashTest.this) {
+      synchronized (CompactionCrashIT.this) {
         switch (f[0]) {
           case "U" -> shadow(f[1]).updates.put(Long.parseLong(f[2]), Base64.getDecoder().decode(f[3]));
           case "A" -> {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.DocOptions;
+import io.ysync.crdt.TestData;
 import io.ysync.crdt.Updates;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -33,17 +34,18 @@ import org.junit.jupiter.api.function.Executable;
  * Interop with the real Yjs: {@code interop/gen-cases.mjs} simulates random multi-client sessions with the pinned
  * {@code yjs} npm package and records each update plus what Yjs computes on a fresh replica; this test replays the
  * same updates in the same delivery order on a Java {@link Doc} and requires the same JSON (numbers by value, keys in
- * any order), the same text delta, a byte-identical {@code encodeStateAsUpdate} and state vector, and a
- * byte-identical {@code encodeStateAsUpdateV2} unless the V2 encoder reports it is not available yet. The
- * document-free operations are compared too: {@code mergeUpdates(V2)}, {@code encodeStateVectorFromUpdate(V2)} and
- * {@code diffUpdate(V2)} must produce the bytes Yjs produced for the same inputs.
+ * any order), the same text delta, and byte-identical {@code encodeStateAsUpdate}, {@code encodeStateAsUpdateV2} and
+ * state vector. The document-free operations are compared too: {@code mergeUpdates(V2)},
+ * {@code encodeStateVectorFromUpdate(V2)} and {@code diffUpdate(V2)} must produce the bytes Yjs produced for the same
+ * inputs.
  *
- * <p>Default: seed 1, 40 cases of about 60 operations. Go deeper with
+ * <p>An integration test (failsafe, {@code -Pintegration}): it runs {@code node} with the repository root as working
+ * directory and needs Node 20+ on the PATH and {@code npm ci} at the repository root ({@code scripts/test-all.sh}
+ * does both); without them it fails. Default: seed 1, 40 cases of about 60 operations. Go deeper with
  * {@code -Dysync.interop.seed=7,8,9 -Dysync.interop.count=200 -Dysync.interop.ops=300} (each seed generates
- * {@code count} cases). Needs Node 20+ and {@code npm ci} at the repository root
- * ({@code scripts/test-all.sh} does both).
+ * {@code count} cases).
  */
-class InteropGeneratedCasesTest {
+class InteropGeneratedCasesIT {
   private static final long REPLICA_CLIENT_ID = 1234567891L;
   private static final String DEFAULT_SEEDS = "1";
   private static final int DEFAULT_COUNT = 40;
@@ -101,15 +103,7 @@ class InteropGeneratedCasesTest {
     checks.add(() -> assertJson(json.get("xml"), doc.getXmlFragment("xml").toString(), "xml"));
     checks.add(() -> assertBytes(expected.get("stateVector"), () -> Updates.encodeStateVector(doc), "stateVector"));
     checks.add(() -> assertBytes(expected.get("stateV1"), () -> Updates.encodeStateAsUpdate(doc), "stateV1"));
-    checks.add(() -> {
-      byte[] v2;
-      try {
-        v2 = Updates.encodeStateAsUpdateV2(doc);
-      } catch (UnsupportedOperationException notYet) {
-        return; // V2 encoding not available yet: nothing to compare
-      }
-      assertBytes(expected.get("stateV2"), () -> v2, "stateV2");
-    });
+    checks.add(() -> assertBytes(expected.get("stateV2"), () -> Updates.encodeStateAsUpdateV2(doc), "stateV2"));
     addMergeDiffChecks(c, checks);
     assertAll(c.get("id").asText(), checks.stream());
   }
@@ -182,12 +176,12 @@ class InteropGeneratedCasesTest {
   // running the generator
 
   private static List<JsonNode> generate(long seed, int count, int ops) throws Exception {
-    Path crdtDir = crdtModuleDir();
-    Path repoRoot = crdtDir.getParent();
+    Path repoRoot = TestData.repoRoot();
     Path script = repoRoot.resolve("interop/gen-cases.mjs");
     assertTrue(Files.isRegularFile(script), "missing " + script);
     if (!Files.isDirectory(repoRoot.resolve("node_modules/yjs"))) {
-      fail("the yjs npm package is missing: run `npm ci` in " + repoRoot + " (scripts/test-all.sh does it)");
+      fail("the yjs npm package is missing: run `npm ci` in the repository root " + repoRoot
+          + " (scripts/test-all.sh does it)");
     }
     Path outDir = buildDir().resolve("interop");
     Files.createDirectories(outDir);
@@ -203,7 +197,8 @@ class InteropGeneratedCasesTest {
     try {
       p = pb.start();
     } catch (IOException e) {
-      fail("cannot run `node` (Node.js 20+ must be on the PATH; scripts/test-all.sh checks it): " + e.getMessage());
+      fail("node not found on PATH: install Node.js 20+ and run npm ci in the repository root (" + e.getMessage()
+          + ")");
       return List.of();
     }
     if (!p.waitFor(GENERATOR_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -221,14 +216,9 @@ class InteropGeneratedCasesTest {
     return cases;
   }
 
-  /** The crdt module directory (Surefire sets {@code basedir}; else the working directory). */
-  private static Path crdtModuleDir() {
-    return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().normalize();
-  }
-
   /** The build output directory ({@code target}, or {@code -Dysync.buildDir}): the parent of test-classes. */
   private static Path buildDir() throws URISyntaxException {
-    Path testClasses = Path.of(InteropGeneratedCasesTest.class.getProtectionDomain().getCodeSource().getLocation()
+    Path testClasses = Path.of(InteropGeneratedCasesIT.class.getProtectionDomain().getCodeSource().getLocation()
         .toURI());
     return testClasses.getParent();
   }
