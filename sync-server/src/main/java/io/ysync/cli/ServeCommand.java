@@ -1,6 +1,8 @@
 package io.ysync.cli;
 
+import io.ysync.server.AwarenessLimits;
 import io.ysync.server.BroadcastBus;
+import io.ysync.server.HocuspocusSettings;
 import io.ysync.server.InMemoryRoomStore;
 import io.ysync.server.LocalBroadcastBus;
 import io.ysync.server.RateLimitAction;
@@ -125,6 +127,26 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Largest document (encoded state) accepted, else close 1009 (default ${DEFAULT-VALUE}).")
   long maxDocBytes;
 
+  @Option(names = "--awareness-max-state-bytes", defaultValue = "${env:YSYNC_AWARENESS_MAX_STATE_BYTES:-32768}",
+      description = "Largest awareness state (UTF-8 JSON) a client may set; larger ones are refused "
+          + "(default ${DEFAULT-VALUE}).")
+  int awarenessMaxStateBytes;
+
+  @Option(names = "--awareness-max-clients-per-connection",
+      defaultValue = "${env:YSYNC_AWARENESS_MAX_CLIENTS_PER_CONNECTION:-4}",
+      description = "Awareness client ids one connection may hold states for at a time (default ${DEFAULT-VALUE}).")
+  int awarenessMaxClientsPerConnection;
+
+  @Option(names = "--awareness-max-room-bytes", defaultValue = "${env:YSYNC_AWARENESS_MAX_ROOM_BYTES:-8388608}",
+      description = "All awareness states of one room together; states past it are refused "
+          + "(default ${DEFAULT-VALUE}).")
+  long awarenessMaxRoomBytes;
+
+  @Option(names = "--read-only-awareness", defaultValue = "${env:YSYNC_READ_ONLY_AWARENESS:-false}",
+      description = "Let read-only connections set awareness states (presence of viewers); off: their states are "
+          + "dropped (env YSYNC_READ_ONLY_AWARENESS, default ${DEFAULT-VALUE}).")
+  boolean readOnlyAwareness;
+
   @Option(names = "--rate-limit", defaultValue = "${env:YSYNC_RATE_LIMIT:-500}",
       description = "Messages per second per connection, 0 = unlimited (default ${DEFAULT-VALUE}).")
   double rateLimit;
@@ -140,6 +162,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-connections-per-ip", defaultValue = "${env:YSYNC_MAX_CONNECTIONS_PER_IP:-1000}",
       description = "Concurrent connections per client IP, 0 = unlimited (default ${DEFAULT-VALUE}).")
   int maxConnectionsPerIp;
+
+  @Option(names = "--max-unauthenticated-per-ip", defaultValue = "${env:YSYNC_MAX_UNAUTHENTICATED_PER_IP:-256}",
+      description = "Concurrent connections per client IP not admitted yet (no authorized request), 0 = unlimited "
+          + "(default ${DEFAULT-VALUE}).")
+  int maxUnauthenticatedPerIp;
+
+  @Option(names = "--metrics-token", defaultValue = "${env:YSYNC_METRICS_TOKEN:-}",
+      description = "GET /metrics requires 'Authorization: Bearer <this>'; empty = /metrics uses --auth "
+          + "(any valid JWT; open in dev mode) (env YSYNC_METRICS_TOKEN).")
+  String metricsToken;
 
   @Option(names = "--handshake-timeout", defaultValue = "${env:YSYNC_HANDSHAKE_TIMEOUT:-PT10S}",
       description = "Time allowed for the HTTP request/upgrade (ISO-8601, default ${DEFAULT-VALUE}).")
@@ -198,6 +230,27 @@ public final class ServeCommand implements Callable<Integer> {
       fallbackValue = "true", description = "Serve y-webrtc signaling at /signaling (--no-signaling: off) "
           + "(env YSYNC_SIGNALING, default ${DEFAULT-VALUE}).")
   boolean signaling;
+
+  @Option(names = "--hocuspocus", negatable = true, defaultValue = "${env:YSYNC_HOCUSPOCUS:-true}",
+      fallbackValue = "true", description = "Speak the Hocuspocus protocol (@hocuspocus/provider 4.x) on "
+          + "--hocuspocus-path, sharing documents with y-websocket clients (--no-hocuspocus: off) "
+          + "(env YSYNC_HOCUSPOCUS, default ${DEFAULT-VALUE}).")
+  boolean hocuspocus;
+
+  @Option(names = "--hocuspocus-path", defaultValue = "${env:YSYNC_HOCUSPOCUS_PATH:-/hocuspocus}",
+      description = "Path of the Hocuspocus WebSocket endpoint; a y-websocket room of that name is shadowed "
+          + "(env YSYNC_HOCUSPOCUS_PATH, default ${DEFAULT-VALUE}).")
+  String hocuspocusPath;
+
+  @Option(names = "--hocuspocus-max-documents", defaultValue = "${env:YSYNC_HOCUSPOCUS_MAX_DOCUMENTS:-100}",
+      description = "Documents one Hocuspocus socket may have open at once; more get PermissionDenied "
+          + "(env YSYNC_HOCUSPOCUS_MAX_DOCUMENTS, default ${DEFAULT-VALUE}).")
+  int hocuspocusMaxDocuments;
+
+  @Option(names = "--stateless-max-bytes", defaultValue = "${env:YSYNC_STATELESS_MAX_BYTES:-65536}",
+      description = "Largest stateless message (UTF-8 bytes) relayed from a Hocuspocus client or "
+          + "POST /api/docs/<room>/stateless (env YSYNC_STATELESS_MAX_BYTES, default ${DEFAULT-VALUE}).")
+  int statelessMaxBytes;
 
   @Option(names = "--sse-heartbeat", defaultValue = "${env:YSYNC_SSE_HEARTBEAT:-PT20S}",
       description = "Heartbeat comment interval of GET /api/docs/<room>/events (env YSYNC_SSE_HEARTBEAT, "
@@ -307,8 +360,11 @@ public final class ServeCommand implements Callable<Integer> {
         .jwtPublicKeyPem(jwtPublicKey.isBlank() ? null : Path.of(jwtPublicKey))
         .insecureNoAuth(insecureNoAuth)
         .maxFrameBytes(maxFrameBytes).maxDocumentBytes(maxDocBytes)
+        .awareness(new AwarenessLimits(awarenessMaxStateBytes, awarenessMaxClientsPerConnection,
+            awarenessMaxRoomBytes, readOnlyAwareness))
         .rateLimitPerSecond(rateLimit).rateBurst(rateBurst).rateLimitAction(RateLimitAction.parse(rateLimitAction))
-        .maxConnectionsPerIp(maxConnectionsPerIp)
+        .maxConnectionsPerIp(maxConnectionsPerIp).maxUnauthenticatedPerIp(maxUnauthenticatedPerIp)
+        .metricsToken(metricsToken.isBlank() ? null : metricsToken)
         .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout).pingInterval(pingInterval)
         .roomGrace(roomGrace).drainTime(drainTime)
         .writeBufferHighWaterMark(writeBufferHigh).slowConsumerTimeout(slowConsumerTimeout)
@@ -316,6 +372,9 @@ public final class ServeCommand implements Callable<Integer> {
         .transport(TransportKind.parse(transport)).ioThreads(ioThreads)
         .demoPage(demoPage)
         .signaling(signaling).sseHeartbeat(sseHeartbeat)
+        .hocuspocus(new HocuspocusSettings(hocuspocus ? hocuspocusPath : null, hocuspocusMaxDocuments,
+            statelessMaxBytes, HocuspocusSettings.DEFAULTS.maxPendingDocuments(),
+            HocuspocusSettings.DEFAULTS.maxQueuedMessages(), HocuspocusSettings.DEFAULTS.maxQueuedBytes()))
         .webhookUrl(webhookUrl.isBlank() ? null : webhookUrl)
         .webhookSecret(webhookSecret.isBlank() ? null : webhookSecret).webhookDebounce(webhookDebounce)
         .build();

@@ -33,8 +33,15 @@ public interface DocumentEngine extends AutoCloseable {
   /**
    * Applies a V1 update.
    *
-   * @return the updates the document emitted while applying (its 'update' events, usually zero or one), which are
-   *     what peers must receive; empty when the update added nothing
+   * <p>Contract: everything the document holds afterwards must be in what this returns or in earlier results (or in
+   * what the document was loaded from), because the room stores exactly these updates and acknowledges the update
+   * once they are durable. For a CRDT that keeps parts it cannot integrate yet (Yjs's pending structs and
+   * deletions, whose dependencies are missing), those parts are returned too: they are not in the document's
+   * 'update' events, but the document holds them and encodes them in {@link #encodeStateAsUpdate}.
+   *
+   * @return the updates to store and send to peers, in order: the document's 'update' events (usually zero or one),
+   *     then the part of {@code update} that waits for missing dependencies, if any; empty when the update added
+   *     nothing
    * @throws MalformedUpdateException when the bytes are not a valid update; the document is unchanged then
    */
   List<byte[]> applyUpdate(byte[] update) throws MalformedUpdateException;
@@ -47,10 +54,15 @@ public interface DocumentEngine extends AutoCloseable {
    *
    * @param stateVector an encoded state vector, or {@code null} for the whole document
    * @throws MalformedUpdateException when the state vector cannot be decoded
+   * @throws IllegalStateException when the document cannot be encoded (a server bug, not the caller's fault)
    */
   byte[] encodeStateAsUpdate(byte[] stateVector) throws MalformedUpdateException;
 
-  /** The JSON view ({@code toJSON()} / {@code toString()}) of the named root types. */
+  /**
+   * The JSON view ({@code toJSON()} / {@code toString()}) of the named root types. A read: it never changes the
+   * document (no root is created or retyped); a root the document does not have renders as its kind's empty value
+   * ({@code ""}, {@code []}, <code>{}</code>).
+   */
   Map<String, Object> toJson(Map<String, RootKind> roots);
 
   @Override

@@ -13,7 +13,27 @@ public final class Metrics {
 
   /** Message kinds counted separately. */
   public enum MessageKind {
-    SYNC_STEP1, SYNC_STEP2, UPDATE, AWARENESS, AUTH, QUERY_AWARENESS;
+    SYNC_STEP1, SYNC_STEP2, UPDATE, AWARENESS, AUTH, QUERY_AWARENESS,
+    /** Hocuspocus only: stateless messages, the per-update acknowledgements (SyncStatus) and document closes. */
+    STATELESS, SYNC_STATUS, CLOSE;
+
+    final String label = name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Why awareness entries were refused: the {@code reason} label of {@code ysync_awareness_refused_total}. */
+  public enum AwarenessRefusal {
+    /** A read-only connection's state, while {@code --read-only-awareness} is off. */
+    READ_ONLY,
+    /** A change to a client id that another connection or instance owns. */
+    NOT_OWNER,
+    /** A state over {@code --awareness-max-state-bytes}. */
+    STATE_TOO_LARGE,
+    /** A new client id beyond {@code --awareness-max-clients-per-connection}. */
+    TOO_MANY_CLIENTS,
+    /** A state that would take the room past {@code --awareness-max-room-bytes}. */
+    ROOM_FULL,
+    /** A whole message larger than the limits allow (counted once per message, not per entry). */
+    MESSAGE_TOO_LARGE;
 
     final String label = name().toLowerCase(Locale.ROOT);
   }
@@ -37,6 +57,8 @@ public final class Metrics {
   public final LongAdder rejectedConnections = new LongAdder();
   public final LongAdder readOnlyRejections = new LongAdder();
   public final LongAdder httpRequests = new LongAdder();
+  /** HTTP requests refused on their head, before any body was read (400, 401, 403, 413, 414, 431). */
+  public final LongAdder requestsRefused = new LongAdder();
   // cold rooms: SyncStep1 answered without the document, documents loaded on demand
   public final LongAdder coldSyncAnswers = new LongAdder();
   public final LongAdder coldLoads = new LongAdder();
@@ -48,6 +70,16 @@ public final class Metrics {
   public final LongAdder webhookCalls = new LongAdder();
   public final LongAdder webhookFailures = new LongAdder();
   public final LongAdder webhookDropped = new LongAdder();
+  // awareness limits and ownership
+  private final LongAdder[] awarenessRefused = adders(AwarenessRefusal.values().length);
+  /** Connections closed with 1008 for repeated awareness violations. */
+  public final LongAdder awarenessDisconnects = new LongAdder();
+  /** UTF-8 bytes of the awareness states every room holds. */
+  public final AtomicLong awarenessBytes = new AtomicLong();
+  // Hocuspocus: document sessions on shared sockets, refused documents, refused stateless messages
+  public final AtomicLong hocuspocusSessions = new AtomicLong();
+  public final LongAdder hocuspocusDenied = new LongAdder();
+  public final LongAdder statelessRefused = new LongAdder();
   private volatile LongSupplier rooms = () -> 0;
   private volatile LongSupplier loadedDocuments = () -> 0;
 
@@ -84,6 +116,16 @@ public final class Metrics {
     }
     latencyCount.increment();
     latencySum.add(seconds);
+  }
+
+  /** Counts {@code entries} refused awareness entries (messages, for {@link AwarenessRefusal#MESSAGE_TOO_LARGE}). */
+  public void awarenessRefused(AwarenessRefusal reason, long entries) {
+    awarenessRefused[reason.ordinal()].add(entries);
+  }
+
+  /** Awareness entries refused for {@code reason} (tests, diagnostics). */
+  public long awarenessRefused(AwarenessRefusal reason) {
+    return awarenessRefused[reason.ordinal()].sum();
   }
 
   /** Messages received of a kind (tests, diagnostics). */
@@ -137,14 +179,19 @@ public final class Metrics {
     counter(sb, "ysync_auth_failures_total", "Requests refused for a missing, invalid or expired token.",
         authFailures.sum());
     counter(sb, "ysync_rate_limited_frames_total", "Frames over a connection's rate limit.", rateLimitedFrames.sum());
-    counter(sb, "ysync_slow_consumer_disconnects_total", "Connections closed for not reading fast enough.",
+    counter(sb, "ysync_slow_consumer_disconnects_total",
+        "Connections and event streams cut for not reading fast enough (outbound bytes over their bound).",
         slowConsumerDisconnects.sum());
     counter(sb, "ysync_protocol_errors_total", "Connections closed for malformed messages.", protocolErrors.sum());
-    counter(sb, "ysync_rejected_connections_total", "Connections refused by the per-IP limit.",
+    counter(sb, "ysync_rejected_connections_total",
+        "Connections refused by a per-IP limit (all connections, or those not admitted yet).",
         rejectedConnections.sum());
     counter(sb, "ysync_read_only_rejections_total", "Updates refused from read-only connections.",
         readOnlyRejections.sum());
     counter(sb, "ysync_http_requests_total", "HTTP requests (API, health, metrics).", httpRequests.sum());
+    counter(sb, "ysync_requests_refused_total",
+        "HTTP requests refused on their head, before the body was read (malformed, too long, 401, 403, 413).",
+        requestsRefused.sum());
     counter(sb, "ysync_cold_sync_answers_total", "SyncStep1 answered from a stored cold state, without loading.",
         coldSyncAnswers.sum());
     counter(sb, "ysync_cold_loads_total", "Cold rooms that had to load their document.", coldLoads.sum());
@@ -158,6 +205,24 @@ public final class Metrics {
         webhookFailures.sum());
     counter(sb, "ysync_webhook_dropped_total", "Webhook deliveries dropped: queue full or attempts exhausted.",
         webhookDropped.sum());
+    sb.append("# HELP ysync_awareness_refused_total ")
+        .append("Awareness entries refused (not applied, not relayed), by reason.\n");
+    sb.append("# TYPE ysync_awareness_refused_total counter\n");
+    for (AwarenessRefusal r : AwarenessRefusal.values()) {
+      sb.append("ysync_awareness_refused_total{reason=\"").append(r.label).append("\"} ")
+          .append(awarenessRefused[r.ordinal()].sum()).append('\n');
+    }
+    counter(sb, "ysync_awareness_disconnects_total", "Connections closed for repeated awareness violations.",
+        awarenessDisconnects.sum());
+    gauge(sb, "ysync_awareness_bytes", "Bytes (UTF-8 JSON) of the awareness states held by all rooms.",
+        awarenessBytes.get());
+    gauge(sb, "ysync_hocuspocus_sessions", "Open Hocuspocus document sessions (documents on Hocuspocus sockets).",
+        hocuspocusSessions.get());
+    counter(sb, "ysync_hocuspocus_denied_total",
+        "Hocuspocus documents refused with PermissionDenied (bad token, no access, too many documents).",
+        hocuspocusDenied.sum());
+    counter(sb, "ysync_stateless_refused_total",
+        "Stateless messages dropped: over the size limit, or from a read-only document.", statelessRefused.sum());
     return sb.toString();
   }
 

@@ -45,6 +45,12 @@ import java.util.Objects;
  * @param redisRepairInterval period of the cross-instance state-vector check of each active document
  * @param writeCoalesce a connection flushes at most once per this window (frames wait at most this long; the first
  *     frame after a quiet window leaves at once); zero flushes every burst immediately
+ * @param maxUnauthenticatedPerIp concurrent connections per client address that have not been admitted yet (no
+ *     request that needed a token has been authorized on them), 0 = unlimited
+ * @param metricsToken bearer token that {@code GET /metrics} requires, or {@code null} (then {@code /metrics} uses the
+ *     server's authentication: any valid JWT, or none in development mode)
+ * @param awareness what one connection may put into a room's awareness (sizes, client ids, read-only tokens)
+ * @param hocuspocus the Hocuspocus endpoint (path, or off) and its limits
  */
 public record ServerConfig(
     String host, int port, Path dataDir, String redisUrl, String pathPrefix,
@@ -55,7 +61,8 @@ public record ServerConfig(
     int writeBufferHighWaterMark, Duration slowConsumerTimeout, TransportKind transport, int ioThreads,
     boolean demoPage, boolean signaling, Duration sseHeartbeat,
     String webhookUrl, String webhookSecret, Duration webhookDebounce,
-    String instanceId, String redisChannelPrefix, Duration redisRepairInterval, Duration writeCoalesce) {
+    String instanceId, String redisChannelPrefix, Duration redisRepairInterval, Duration writeCoalesce,
+    int maxUnauthenticatedPerIp, String metricsToken, AwarenessLimits awareness, HocuspocusSettings hocuspocus) {
 
   /** A builder with the defaults of {@code ysync serve}. */
   public static Builder builder() {
@@ -77,6 +84,10 @@ public record ServerConfig(
     b.webhookUrl = webhookUrl; b.webhookSecret = webhookSecret; b.webhookDebounce = webhookDebounce;
     b.instanceId = instanceId; b.redisChannelPrefix = redisChannelPrefix; b.redisRepairInterval = redisRepairInterval;
     b.writeCoalesce = writeCoalesce;
+    b.maxUnauthenticatedPerIp = maxUnauthenticatedPerIp;
+    b.metricsToken = metricsToken;
+    b.awareness = awareness;
+    b.hocuspocus = hocuspocus;
     return b;
   }
 
@@ -122,6 +133,10 @@ public record ServerConfig(
     m.put("redis-channel-prefix", redisChannelPrefix);
     m.put("redis-repair-interval", redisRepairInterval);
     m.put("write-coalesce", writeCoalesce);
+    m.put("max-unauthenticated-per-ip", maxUnauthenticatedPerIp);
+    m.put("metrics-token", metricsToken == null ? "unset" : "***");
+    m.putAll(awareness.describe());
+    m.putAll(hocuspocus.describe());
     return m;
   }
 
@@ -161,6 +176,10 @@ public record ServerConfig(
     String redisChannelPrefix = "ysync:doc:";
     Duration redisRepairInterval = Duration.ofSeconds(5);
     Duration writeCoalesce = Duration.ZERO;
+    int maxUnauthenticatedPerIp = 256;
+    String metricsToken;
+    AwarenessLimits awareness = AwarenessLimits.DEFAULTS;
+    HocuspocusSettings hocuspocus = HocuspocusSettings.DEFAULTS;
 
     private Builder() {}
 
@@ -198,6 +217,10 @@ public record ServerConfig(
     public Builder redisChannelPrefix(String v) { redisChannelPrefix = v; return this; }
     public Builder redisRepairInterval(Duration v) { redisRepairInterval = v; return this; }
     public Builder writeCoalesce(Duration v) { writeCoalesce = v; return this; }
+    public Builder maxUnauthenticatedPerIp(int v) { maxUnauthenticatedPerIp = v; return this; }
+    public Builder metricsToken(String v) { metricsToken = v; return this; }
+    public Builder awareness(AwarenessLimits v) { awareness = v; return this; }
+    public Builder hocuspocus(HocuspocusSettings v) { hocuspocus = v; return this; }
 
     /**
      * Validates and builds.
@@ -219,6 +242,11 @@ public record ServerConfig(
       check(rateLimitPerSecond >= 0, "rate-limit must not be negative, not %s", rateLimitPerSecond);
       check(rateBurst >= 1, "rate-burst must be at least 1, not %s", rateBurst);
       check(maxConnectionsPerIp >= 0, "max-connections-per-ip must not be negative, not %s", maxConnectionsPerIp);
+      check(maxUnauthenticatedPerIp >= 0, "max-unauthenticated-per-ip must not be negative, not %s",
+          maxUnauthenticatedPerIp);
+      check(metricsToken == null || !metricsToken.isBlank(), "metrics-token must not be blank");
+      Objects.requireNonNull(awareness, "awareness");
+      Objects.requireNonNull(hocuspocus, "hocuspocus");
       check(writeBufferHighWaterMark >= 1024, "write-buffer-high must be at least 1024, not %s",
           writeBufferHighWaterMark);
       check(ioThreads >= 0, "io-threads must not be negative, not %s", ioThreads);
@@ -241,7 +269,7 @@ public record ServerConfig(
           maxConnectionsPerIp, handshakeTimeout, idleTimeout, pingInterval, roomGrace, drainTime,
           writeBufferHighWaterMark, slowConsumerTimeout, transport, ioThreads, demoPage, signaling, sseHeartbeat,
           webhookUrl, webhookSecret, webhookDebounce, instanceId, redisChannelPrefix, redisRepairInterval,
-          writeCoalesce);
+          writeCoalesce, maxUnauthenticatedPerIp, metricsToken, awareness, hocuspocus);
       if (authMode == AuthMode.OFF) {
         check(c.bindsLoopback() || insecureNoAuth,
             "authentication is off, so ysync binds to loopback only; give --insecure-no-auth to serve %s anyway", host);

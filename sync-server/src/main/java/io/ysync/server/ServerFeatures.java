@@ -1,5 +1,7 @@
 package io.ysync.server;
 
+import io.ysync.server.hocuspocus.HocuspocusRoute;
+import io.ysync.server.hocuspocus.StatelessRoute;
 import io.ysync.server.http.HttpRoute;
 import io.ysync.server.signaling.SignalingHub;
 import io.ysync.server.signaling.SignalingRoute;
@@ -13,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The optional features around documents, installed into a server's routes and listeners: y-webrtc signaling
  * ({@link SignalingRoute}, when {@link ServerConfig#signaling()}), the Server-Sent Events stream ({@link SseRoute},
- * always) and webhooks ({@link WebhookDispatcher}, when {@link ServerConfig#webhookUrl()} is set). Owns their
- * resources; {@link #close()} ends open event streams and stops the webhook client.
+ * always), the Hocuspocus endpoint and its stateless HTTP route ({@link HocuspocusRoute}, {@link StatelessRoute}, when
+ * {@link HocuspocusSettings#enabled()}) and webhooks ({@link WebhookDispatcher}, when {@link ServerConfig#webhookUrl()}
+ * is set). Owns their resources; {@link #close()} ends open event streams and stops the webhook client.
  */
 final class ServerFeatures implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerFeatures.class);
@@ -45,6 +48,10 @@ final class ServerFeatures implements AutoCloseable {
       routes.add(new SignalingRoute(server, f.signalingHub));
     }
     routes.add(new SseRoute(server, store, f.sseHub));
+    if (config.hocuspocus().enabled()) {
+      routes.add(new HocuspocusRoute(server));
+      routes.add(new StatelessRoute(server));
+    }
     listeners.add(f.sseHub);
     if (f.webhooks != null) {
       listeners.add(f.webhooks);

@@ -12,6 +12,7 @@ import io.ysync.server.auth.AuthMode;
 import io.ysync.server.auth.Authenticator;
 import io.ysync.server.auth.JwtVerifier;
 import io.ysync.server.demo.DemoPageRoute;
+import io.ysync.server.hocuspocus.StatelessRoute;
 import io.ysync.server.http.HttpRoute;
 import io.ysync.server.http.ServerInitializer;
 import io.ysync.server.room.DefaultEngines;
@@ -20,6 +21,7 @@ import io.ysync.server.room.RoomRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -171,6 +173,17 @@ public final class SyncServer implements AutoCloseable {
    */
   public void addDocumentListener(DocumentListener listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Sends a stateless message (Hocuspocus type 5) to every Hocuspocus client of {@code document}, on this instance
+   * and, through the bus, on the others; never stored. y-websocket clients have no such message. What the document's
+   * clients send is reported to {@link DocumentListener#statelessReceived}.
+   *
+   * @return completes with the number of connections of this instance that got it
+   */
+  public CompletionStage<Integer> sendStateless(String document, String payload) {
+    return StatelessRoute.send(registry, document, payload);
   }
 
   /** Blocks until SIGTERM/SIGINT (a JVM shutdown hook) has drained the server, or {@link #close()} ran. */

@@ -58,4 +58,30 @@ class ServeCommandTest {
   void authJwt_withoutKey_isRejected() {
     assertThrows(IllegalArgumentException.class, () -> parse("--auth", "jwt"));
   }
+
+  @Test
+  void metricsToken_andUnauthenticatedLimit_areParsed_theTokenIsMasked() {
+    ServerConfig defaults = parse();
+    assertNull(defaults.metricsToken());
+    assertEquals(256, defaults.maxUnauthenticatedPerIp());
+    ServerConfig c = parse("--metrics-token", "scrape", "--max-unauthenticated-per-ip", "0");
+    assertEquals("scrape", c.metricsToken());
+    assertEquals(0, c.maxUnauthenticatedPerIp());
+    assertEquals("***", c.describe().get("metrics-token"));
+    assertThrows(IllegalArgumentException.class, () -> parse("--max-unauthenticated-per-ip", "-1"));
+  }
+
+  @Test
+  void awarenessLimits_defaultsAndFlags() {
+    assertEquals(new AwarenessLimits(32 * 1024, 4, 8L * 1024 * 1024, false), parse().awareness());
+    ServerConfig c = parse("--awareness-max-state-bytes", "1024", "--awareness-max-clients-per-connection", "1",
+        "--awareness-max-room-bytes", "65536", "--read-only-awareness");
+    assertEquals(new AwarenessLimits(1024, 1, 65536, true), c.awareness());
+    assertEquals(1024, c.describe().get("awareness-max-state-bytes"));
+    assertEquals(true, c.describe().get("read-only-awareness"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> parse("--awareness-max-state-bytes", "4096", "--awareness-max-room-bytes", "1024"));
+    assertTrue(e.getMessage().contains("awareness-max-room-bytes"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> parse("--awareness-max-clients-per-connection", "0"));
+  }
 }

@@ -40,6 +40,25 @@ public final class Authenticator {
     }
   }
 
+  /**
+   * The principal of a token a client sent inside a protocol rather than with its request (a Hocuspocus document's
+   * Auth message): the same verification as {@link #authenticate}; development mode accepts any token. Counts
+   * failures.
+   *
+   * @param token the token ({@code ""} or {@code null} when the client has none)
+   */
+  public Principal authenticateToken(String token) throws AuthException {
+    if (mode == AuthMode.OFF) {
+      return Principal.ANONYMOUS;
+    }
+    try {
+      return verifier.verify(token, System.currentTimeMillis());
+    } catch (AuthException e) {
+      metrics.authFailures.increment();
+      throw e;
+    }
+  }
+
   static String token(HttpRequest request, QueryStringDecoder query) {
     List<String> fromQuery = query.parameters().get("token");
     if (fromQuery != null && !fromQuery.isEmpty()) {

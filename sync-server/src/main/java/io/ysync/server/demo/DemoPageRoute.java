@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.ysync.server.http.Access;
 import io.ysync.server.http.HttpRoute;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -81,6 +82,12 @@ public final class DemoPageRoute implements HttpRoute {
   @Override
   public boolean matches(String path, boolean upgrade) {
     return !upgrade && (path.equals("/") || path.equals("/" + DemoPageAssets.INDEX) || path.startsWith(ASSETS));
+  }
+
+  /** The page and its assets are public (they carry no document data): no token, no body. */
+  @Override
+  public Access access(String path, HttpMethod method, boolean upgrade) {
+    return Access.OPEN;
   }
 
   @Override

@@ -5,18 +5,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.ysync.server.Metrics;
+import io.ysync.server.RateLimitedLog;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Refuses a TCP connection when its address already has the configured number of connections open. */
 @Sharable
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimitHandler.class);
+  private static final RateLimitedLog LOG = RateLimitedLog.of(LoggerFactory.getLogger(ConnectionLimitHandler.class));
   private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("ysync.counted-ip");
 
   private final int limit;
@@ -41,7 +41,7 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
       if (n.get() > limit) {
         release(ip);
         metrics.rejectedConnections.increment();
-        LOG.info("event=connection_refused remote={} reason=per_ip_limit limit={}", remote, limit);
+        LOG.info("connection_refused", "remote={} reason=per_ip_limit limit={}", remote, limit);
         ctx.close();
         return;
       }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -16,7 +17,9 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.ysync.proto.ProtocolException;
 import io.ysync.server.DocumentEngine;
+import io.ysync.server.LogText;
 import io.ysync.server.Metrics;
+import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerContext;
 import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
@@ -40,13 +43,16 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@link DocumentEngine.MalformedUpdateException}</td><td>1007</td></tr>
  *   <tr><td>{@link TooLongFrameException} (frame or message over the limit)</td><td>1009</td></tr>
  *   <tr><td>{@link CorruptedWebSocketFrameException}</td><td>1002</td></tr>
- *   <tr><td>{@link IOException} (peer reset)</td><td>none, the socket is closed</td></tr>
+ *   <tr><td>{@link IOException} (peer reset), {@link PrematureChannelClosureException} (closed in the middle of a
+ *   request)</td><td>none, the socket is closed</td></tr>
  *   <tr><td>anything else</td><td>1011</td></tr>
  * </table>
  */
 @Sharable
 public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ExceptionHandler.class);
+  /** Closes and HTTP errors a client can cause at will: rate-limited, one line each, client text escaped. */
+  private static final RateLimitedLog CLOSES = RateLimitedLog.of(LOG);
   /** A peer that does not answer our close frame is cut off after this. */
   private static final long CLOSE_TIMEOUT_MILLIS = 2000;
 
@@ -84,8 +90,9 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
     if (channel.attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) != null) {
       return; // already closing
     }
-    if (cause instanceof IOException) {
-      LOG.debug("event=io_error conn={} error={}", channel.id().asShortText(), cause.toString());
+    if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+      // the peer went away (reset, or closed in the middle of a request): nothing to answer, nothing unexpected
+      LOG.debug("event=io_error conn={} error=\"{}\"", channel.id().asShortText(), LogText.safe(cause));
       ctx.close();
       return;
     }
@@ -99,11 +106,12 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
           || t instanceof CorruptedWebSocketFrameException || t instanceof TooLongFrameException) {
         metrics.protocolErrors.increment();
       }
-      if (code == CloseCodes.INTERNAL_ERROR) {
-        LOG.error("event=close conn={} room={} code={}", channel.id().asShortText(), room, code, t);
+      if (code == CloseCodes.INTERNAL_ERROR && !(t instanceof CloseConnectionException)) {
+        // unexpected: the stack trace is what a maintainer needs
+        CLOSES.error("close", "conn={} room=\"{}\" code={}", channel.id().asShortText(), LogText.safe(room), code, t);
       } else {
-        LOG.info("event=close conn={} room={} code={} reason=\"{}\"", channel.id().asShortText(), room, code,
-            reason);
+        CLOSES.info("close", "conn={} room=\"{}\" code={} reason=\"{}\"", channel.id().asShortText(),
+            LogText.safe(room), code, LogText.safe(reason));
       }
       if (!channel.isActive()) {
         return;
@@ -121,9 +129,10 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
         : cause instanceof DecoderException ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.INTERNAL_SERVER_ERROR;
     if (status == HttpResponseStatus.INTERNAL_SERVER_ERROR) {
-      LOG.error("event=http_error conn={}", channel.id().asShortText(), cause);
+      CLOSES.error("http_error", "conn={}", channel.id().asShortText(), cause);
     } else {
-      LOG.info("event=http_error conn={} status={} error=\"{}\"", channel.id().asShortText(), status.code(), cause);
+      CLOSES.info("http_error", "conn={} status={} error=\"{}\"", channel.id().asShortText(), status.code(),
+          LogText.safe(cause));
     }
     if (channel.isActive()) {
       FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,

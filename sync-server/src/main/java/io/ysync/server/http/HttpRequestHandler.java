@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.ysync.server.DocumentEngine;
+import io.ysync.server.LogText;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.AuthException;
 import io.ysync.server.auth.Principal;
@@ -36,11 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes HTTP requests: WebSocket upgrades under the path prefix (authenticated here, before any WebSocket frame;
- * then handed to Netty's handshaker), {@code /healthz}, {@code /readyz}, {@code /metrics} and the document API
- * {@code GET /api/docs/<room>} / {@code POST /api/docs/<room>/update}. Also enforces the handshake timeout: a
- * connection must deliver a complete request within it (re-armed after every response, a route's included when it
- * answers {@link HttpRoute.Outcome#RESPONDED}).
+ * Routes HTTP requests: WebSocket upgrades under the path prefix (admitted by {@link RequestGate} on the request
+ * head, before any WebSocket frame; then handed to Netty's handshaker), {@code /healthz}, {@code /readyz},
+ * {@code /metrics} and the document API {@code GET /api/docs/<room>} / {@code POST /api/docs/<room>/update}. Also
+ * enforces the handshake timeout: a connection must deliver a complete request within it (re-armed after every
+ * response, a route's included when it answers {@link HttpRoute.Outcome#RESPONDED}).
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(HttpRequestHandler.class);
@@ -164,20 +165,20 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     String room = path.substring(prefix.length());
     Principal principal;
     try {
-      principal = server.authenticator().authenticate(req, query);
+      principal = RequestGate.principal(ctx, server, req, query);
     } catch (AuthException e) {
-      LOG.info("event=auth_failed remote={} room={} reason=\"{}\"", ctx.channel().remoteAddress(), room,
-          e.getMessage());
+      LOG.info("event=auth_failed remote={} room=\"{}\" reason=\"{}\"", ctx.channel().remoteAddress(),
+          LogText.safe(room), e.reason().text());
       FullHttpResponse res = response(req, HttpResponseStatus.UNAUTHORIZED,
-          ("unauthorized: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+          ("unauthorized: " + e.reason().text() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
       HttpUtil.setKeepAlive(res, false);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     if (!principal.allows(room)) {
-      LOG.info("event=forbidden remote={} room={} subject={}", ctx.channel().remoteAddress(), room,
-          principal.subject());
+      LOG.info("event=forbidden remote={} room=\"{}\" subject=\"{}\"", ctx.channel().remoteAddress(),
+          LogText.safe(room), LogText.safe(principal.subject()));
       respond(ctx, req, HttpResponseStatus.FORBIDDEN, "token does not grant access to this document\n", false);
       return;
     }
@@ -220,10 +221,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     Principal principal;
     try {
-      principal = server.authenticator().authenticate(req, query);
+      principal = RequestGate.principal(ctx, server, req, query);
     } catch (AuthException e) {
       FullHttpResponse res = response(req, HttpResponseStatus.UNAUTHORIZED,
-          ("unauthorized: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+          ("unauthorized: " + e.reason().text() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
       send(ctx, req, res);
       return;
@@ -260,7 +261,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
               if (e2 != null) {
                 Throwable c = e2 instanceof java.util.concurrent.CompletionException && e2.getCause() != null
                     ? e2.getCause() : e2;
-                respondPlain(ctx, version, keepAlive, statusFor(c), c.getMessage() + "\n");
+                HttpResponseStatus status = statusFor(c);
+                // a 500's message is internal: the body says no more than the status
+                respondPlain(ctx, version, keepAlive, status, status == HttpResponseStatus.INTERNAL_SERVER_ERROR
+                    ? "internal error\n" : c.getMessage() + "\n");
               } else {
                 FullHttpResponse out = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
                     Unpooled.wrappedBuffer(res.body()));
@@ -283,10 +287,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       String room) {
     Principal principal;
     try {
-      principal = server.authenticator().authenticate(req, query);
+      principal = RequestGate.principal(ctx, server, req, query);
     } catch (AuthException e) {
       FullHttpResponse res = response(req, HttpResponseStatus.UNAUTHORIZED,
-          ("unauthorized: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+          ("unauthorized: " + e.reason().text() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
       send(ctx, req, res);
       return false;
@@ -358,7 +362,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
               case "array" -> DocumentEngine.RootKind.ARRAY;
               case "map" -> DocumentEngine.RootKind.MAP;
               case "xml", "xmlfragment" -> DocumentEngine.RootKind.XML_FRAGMENT;
-              default -> throw new IllegalArgumentException("root kind must be text, array, map or xml: " + item);
+              default -> throw new IllegalArgumentException("root kind must be text, array, map or xml");
             });
           }
         }

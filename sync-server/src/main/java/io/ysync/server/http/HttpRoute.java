@@ -2,6 +2,7 @@ package io.ysync.server.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
@@ -18,6 +19,18 @@ public interface HttpRoute {
    * @param upgrade whether the request asks for a WebSocket upgrade
    */
   boolean matches(String path, boolean upgrade);
+
+  /**
+   * What a request this route {@link #matches} must prove before its body is read ({@link RequestGate} checks it
+   * on the request head, before {@link #handle} runs). The default asks for a valid token and no body.
+   *
+   * @param path the decoded request path
+   * @param method the request method
+   * @param upgrade whether the request asks for a WebSocket upgrade
+   */
+  default Access access(String path, HttpMethod method, boolean upgrade) {
+    return Access.AUTHENTICATED;
+  }
 
   /**
    * Serves the request on the event loop: writes a response, or takes over the channel. The caller releases

@@ -4,8 +4,12 @@ package io.ysync.server.http;
 public final class PipelineNames {
   /** Per-IP connection limit ({@link ConnectionLimitHandler}). */
   public static final String CONNECTION_LIMIT = "connection-limit";
+  /** Per-IP limit on connections not admitted yet ({@link UnauthenticatedLimitHandler}). */
+  public static final String UNAUTHENTICATED_LIMIT = "unauthenticated-limit";
   /** HTTP/1.1 codec; replaced by the WebSocket codec on upgrade. */
   public static final String HTTP_CODEC = "http-codec";
+  /** Admits or refuses each request on its head, before its body is read ({@link RequestGate}); leaves on upgrade. */
+  public static final String HTTP_GATE = "http-gate";
   /** Aggregates HTTP requests up to the frame limit; removed on upgrade. */
   public static final String HTTP_AGGREGATOR = "http-aggregator";
   /** Routes HTTP requests and authenticates upgrades ({@link HttpRequestHandler}); removed on upgrade. */

@@ -1,6 +1,7 @@
 package io.ysync.server.http;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -11,11 +12,12 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.ysync.server.LogText;
+import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.AuthException;
 import io.ysync.server.auth.Principal;
 import java.nio.charset.StandardCharsets;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,13 +25,14 @@ import org.slf4j.LoggerFactory;
  * {@link io.ysync.server.signaling.SignalingRoute}): a refused request gets a plain-text answer and the connection is closed.
  */
 public final class RouteReplies {
-  private static final Logger LOG = LoggerFactory.getLogger(RouteReplies.class);
+  private static final RateLimitedLog LOG = RateLimitedLog.of(LoggerFactory.getLogger(RouteReplies.class));
 
   private RouteReplies() {}
 
   /**
    * Admits a request to a long-lived route: refuses it with 503 while the server drains and with 401 (and
-   * {@code WWW-Authenticate: Bearer}) when authentication fails.
+   * {@code WWW-Authenticate: Bearer}) when authentication fails (which {@link RequestGate} normally refused already,
+   * before the route ran). The principal is the one the gate admitted the request with.
    *
    * @param path the route's path, for the log line of a failed authentication
    * @return the authenticated principal, or {@code null} if the request was refused (the connection then closes)
@@ -41,14 +44,27 @@ public final class RouteReplies {
       return null;
     }
     try {
-      return server.authenticator().authenticate(req, query);
+      return RequestGate.principal(ctx, server, req, query);
     } catch (AuthException e) {
-      LOG.info("event=auth_failed remote={} path={} reason=\"{}\"", ctx.channel().remoteAddress(), path,
-          e.getMessage());
-      FullHttpResponse res = plain(HttpResponseStatus.UNAUTHORIZED, "unauthorized: " + e.getMessage() + "\n");
+      LOG.info("auth_failed", "remote={} path=\"{}\" reason=\"{}\"", ctx.channel().remoteAddress(),
+          LogText.safe(path), e.reason().text());
+      FullHttpResponse res = plain(HttpResponseStatus.UNAUTHORIZED, "unauthorized: " + e.reason().text() + "\n");
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
       return null;
+    }
+  }
+
+  /**
+   * Marks a connection as authenticated by the route itself: for a route whose {@link HttpRoute#access} is
+   * {@link Access#OPEN} and that authenticates inside its own protocol after the upgrade (a token in a message), call
+   * this once it has; until then the connection counts toward the per-address limit on connections without an
+   * authorized request ({@link io.ysync.server.ServerConfig#maxUnauthenticatedPerIp()}). Event loop only.
+   */
+  public static void authenticated(Channel channel) {
+    UnauthenticatedLimitHandler limit = channel.pipeline().get(UnauthenticatedLimitHandler.class);
+    if (limit != null) {
+      limit.admitted(channel);
     }
   }
 

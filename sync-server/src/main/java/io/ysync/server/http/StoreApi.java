@@ -53,10 +53,10 @@ final class StoreApi {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     Principal principal;
     try {
-      principal = server.authenticator().authenticate(req, query);
+      principal = RequestGate.principal(ctx, server, req, query);
     } catch (AuthException e) {
       h.respondLater(ctx, version, keepAlive, HttpResponseStatus.UNAUTHORIZED,
-          ("unauthorized: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), TEXT);
+          ("unauthorized: " + e.reason().text() + "\n").getBytes(StandardCharsets.UTF_8), TEXT);
       return;
     }
     Optional<DocumentStorage> storage = storage(server);

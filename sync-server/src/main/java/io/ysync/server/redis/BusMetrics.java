@@ -13,7 +13,7 @@ final class BusMetrics {
 
   /** What an envelope is, for counting. */
   enum Category {
-    UPDATE, AWARENESS, SYNC_STEP1, SYNC_STEP2, DOC_LOADED, HEARTBEAT, OTHER;
+    UPDATE, AWARENESS, STATELESS, SYNC_STEP1, SYNC_STEP2, DOC_LOADED, HEARTBEAT, OTHER;
 
     final String label = name().toLowerCase(Locale.ROOT);
 
@@ -21,6 +21,7 @@ final class BusMetrics {
       return switch (e.getKind()) {
         case KIND_UPDATE -> UPDATE;
         case KIND_AWARENESS -> AWARENESS;
+        case KIND_STATELESS -> STATELESS;
         case KIND_SYNC_STEP -> switch (e.getSyncStep()) {
           case SYNC_STEP_1 -> SYNC_STEP1;
           case SYNC_STEP_2 -> SYNC_STEP2;

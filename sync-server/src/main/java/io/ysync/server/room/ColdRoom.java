@@ -75,6 +75,7 @@ final class ColdRoom {
 
   private void onUpdate(Connection c, YMessage message, byte[] update) {
     if (Room.isEmptyUpdate(update) || checks.addsNothing(update, state.upToDateAnswer())) {
+      room.acknowledge(c, true); // Hocuspocus counts on an answer; y-websocket gets none
       return; // the document already has all of it
     }
     if (c.readOnly()) {

@@ -1,17 +1,13 @@
 package io.ysync.server.room;
 
 import io.netty.buffer.ByteBuf;
-import io.ysync.proto.Awareness;
-import io.ysync.proto.AwarenessChange;
-import io.ysync.proto.AwarenessUpdate;
 import io.ysync.proto.MessageType;
-import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.pb.Kind;
 import io.ysync.server.ColdState;
 import io.ysync.server.DocumentEngine;
 import io.ysync.server.Metrics;
-import io.ysync.server.ws.AwarenessValidation;
+import io.ysync.server.hocuspocus.HocuspocusFrames;
 import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
 import io.ysync.server.ws.Connection;
@@ -21,17 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One document and its connections.
  *
- * <p>Design note: everything a room owns (document engine, awareness, connection list, size estimate) is touched
- * only by its {@link SerialExecutor}; event loops only decode frames and submit them. The life cycle (reference
- * count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is a {@link RoomLifecycle}, driven by {@link RoomRegistry}.
+ * <p>Design note: everything a room owns (document engine, awareness ({@link RoomAwareness}), connection list, size
+ * estimate) is touched only by its {@link SerialExecutor}; event loops only decode frames and submit them. The life
+ * cycle (reference count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is a {@link RoomLifecycle}, driven by
+ * {@link RoomRegistry}.
  * Updates follow the {@link UpdatePipeline}: apply -> store append -> (when the append completes) echo to every
  * connection, the sender included -> publish on the bus. A room in UNLOADING never takes new connections: joiners
  * wait for {@link #unloaded()} and load a fresh room from the store, which the unload flushed first.
@@ -43,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Room {
   private static final Logger LOG = LoggerFactory.getLogger(Room.class);
-  private static final long AWARENESS_CHECK_MILLIS = Awareness.OUTDATED_TIMEOUT_MILLIS / 10;
 
   private final String name;
   private final RoomContext ctx;
@@ -56,12 +50,12 @@ public final class Room {
   private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
   private final RoomLifecycle lifecycle;
   private final UpdatePipeline pipeline;
+  private final StatelessRelay stateless;
 
   // room executor only
   private DocumentEngine engine;
-  private final Awareness awareness = new Awareness();
+  private final RoomAwareness awareness;
   private final List<Connection> connections = new ArrayList<>();
-  private ScheduledFuture<?> awarenessTimer;
   private RoomReplication replication;
   /** Answers sync messages while the document is not loaded; {@code null} once it is. */
   private ColdRoom cold;
@@ -71,6 +65,7 @@ public final class Room {
     this.ctx = ctx;
     this.registry = registry;
     this.executor = new SerialExecutor(ctx.pool());
+    this.stateless = new StatelessRelay(name, ctx);
     this.lifecycle = new RoomLifecycle(ctx.timer(), ctx.config().roomGrace(), () -> executor.execute(this::unload));
     this.pipeline = new UpdatePipeline(name, ctx, executor, new UpdatePipeline.Sink() {
       @Override
@@ -89,7 +84,22 @@ public final class Room {
         dropAfterStorageFailure();
       }
     });
-    awareness.onUpdate(this::onAwarenessUpdate);
+    this.awareness = new RoomAwareness(name, ctx, executor, new RoomAwareness.Sink() {
+      @Override
+      public boolean hasConnections() {
+        return !connections.isEmpty();
+      }
+
+      @Override
+      public void broadcast(ByteBuf frame) {
+        Room.this.broadcast(Metrics.MessageKind.AWARENESS, frame);
+      }
+
+      @Override
+      public void publish(byte[] update) {
+        pipeline.publish(Kind.KIND_AWARENESS, update);
+      }
+    });
   }
 
   public String name() {
@@ -131,7 +141,7 @@ public final class Room {
         return;
       }
       cold = new ColdRoom(this, checks, found.get());
-      startAwarenessTimer();
+      awareness.start();
       lifecycle.activate();
       LOG.debug("event=room_opened_cold room={} seq={}", name, found.get().lastSequence());
       ready.complete(this);
@@ -152,13 +162,6 @@ public final class Room {
       });
     }
     return documentReady;
-  }
-
-  private void startAwarenessTimer() {
-    if (awarenessTimer == null) {
-      awarenessTimer = ctx.timer().scheduleAtFixedRate(() -> executor.execute(awareness::removeOutdated),
-          AWARENESS_CHECK_MILLIS, AWARENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-    }
   }
 
   /** Loads the document from the store (room executor); a cold room replays its waiting messages afterwards. */
@@ -183,9 +186,10 @@ public final class Room {
         return;
       }
       pipeline.loaded(bytes, stored.lastSequence());
-      replication = new RoomReplication(name, ctx, executor, awareness, () -> engine, u -> apply(u, false));
+      replication = new RoomReplication(name, ctx, executor, awareness, () -> engine, u -> apply(u, false),
+          payload -> stateless.relay(connections, null, payload));
       replication.start(); // subscribes; peers fill in what the store lacks (RoomReplication)
-      startAwarenessTimer();
+      awareness.start();
       lifecycle.activate();
       documentLoaded = true;
       LOG.debug("event=room_loaded room={} updates={} bytes={}", name, updates.size(), pipeline.approxBytes());
@@ -211,7 +215,7 @@ public final class Room {
           broadcast(Metrics.MessageKind.UPDATE, Frames.sync(ctx.alloc(), MessageType.SYNC_UPDATE, missed));
         }
       }
-    } catch (DocumentEngine.MalformedUpdateException e) {
+    } catch (DocumentEngine.MalformedUpdateException | RuntimeException e) {
       LOG.error("event=cold_state_unreadable room={}", name, e);
     }
     for (Map.Entry<Connection, YMessage> w : was.drain()) {
@@ -269,8 +273,8 @@ public final class Room {
     }
     try {
       return ctx.store().flush(name, engine.encodeStateAsUpdate(null));
-    } catch (DocumentEngine.MalformedUpdateException e) {
-      return CompletableFuture.failedFuture(e);
+    } catch (DocumentEngine.MalformedUpdateException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // the unload must go on: joiners wait for it
     }
   }
 
@@ -292,9 +296,7 @@ public final class Room {
   }
 
   private void closeResources() {
-    if (awarenessTimer != null) {
-      awarenessTimer.cancel(false);
-    }
+    awareness.close();
     if (replication != null) {
       replication.close();
     }
@@ -333,19 +335,32 @@ public final class Room {
       return;
     }
     connections.add(c);
-    byte[] stateVector = engine != null ? engine.encodeStateVector() : cold.stateVector();
-    send(c, Metrics.MessageKind.SYNC_STEP1, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_1, stateVector));
-    if (!awareness.states().isEmpty()) {
-      send(c, Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), awareness.encodeAll()));
+    if (!c.hocuspocus()) { // a Hocuspocus client gets the room's SyncStep1 with the answer to its own (onMessage)
+      sendSyncStep1(c);
     }
+    awareness.welcome(c);
   }
 
   public void leave(Connection c) {
     if (!connections.remove(c)) {
       return;
     }
-    if (!c.controlsNoClients()) {
-      awareness.removeStates(c.controlledClients(), null);
+    awareness.leave(c);
+  }
+
+  private void sendSyncStep1(Connection c) {
+    byte[] stateVector = engine != null ? engine.encodeStateVector() : cold.stateVector();
+    send(c, Metrics.MessageKind.SYNC_STEP1, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_1, stateVector));
+  }
+
+  /**
+   * As {@code @hocuspocus/server} does, a Hocuspocus client's SyncStep1 is answered with the server's SyncStep1 too
+   * (sent just before the SyncStep2): the provider's reply to it is acknowledged (SyncStatus), which is what brings
+   * its {@code unsyncedChanges} back to 0 after a (re)sync.
+   */
+  private void hocuspocusSyncStep1(Connection c) {
+    if (c.hocuspocus()) {
+      sendSyncStep1(c);
     }
   }
 
@@ -364,6 +379,7 @@ public final class Room {
       case YMessage.SyncStep1 m -> {
         try {
           byte[] diff = engine.encodeStateAsUpdate(m.stateVector());
+          hocuspocusSyncStep1(c);
           send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, diff));
         } catch (DocumentEngine.MalformedUpdateException e) {
           c.fail(e);
@@ -371,17 +387,8 @@ public final class Room {
       }
       case YMessage.SyncStep2 m -> applyFromClient(c, m.update());
       case YMessage.SyncUpdate m -> applyFromClient(c, m.update());
-      case YMessage.Awareness m -> {
-        try {
-          AwarenessUpdate update = AwarenessUpdate.decode(m.update());
-          AwarenessValidation.validate(update);
-          awareness.apply(update, c);
-        } catch (ProtocolException e) {
-          c.fail(e);
-        }
-      }
-      case YMessage.QueryAwareness m ->
-          send(c, Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), awareness.encodeAll()));
+      case YMessage.Awareness m -> awareness.onClientUpdate(c, m.update());
+      case YMessage.QueryAwareness m -> awareness.answerQuery(c);
       case YMessage.PermissionDenied m -> LOG.debug("event=client_permission_denied conn={} reason={}", c.id(),
           m.reason());
     }
@@ -394,14 +401,26 @@ public final class Room {
 
   private void applyFromClient(Connection c, byte[] update) {
     if (isEmptyUpdate(update)) {
+      acknowledge(c, true);
       return; // nothing to apply; not a write attempt, even from a read-only client
     }
     if (c.readOnly()) {
-      rejectReadOnly(c);
+      if (c.hocuspocus() && addsNothing(update)) {
+        acknowledge(c, true); // a read-only provider's reply to our SyncStep1: the delete set the document has
+      } else {
+        rejectReadOnly(c);
+      }
       return;
     }
     try {
-      apply(update);
+      CompletionStage<Void> applied = apply(update);
+      if (c.hocuspocus()) {
+        applied.whenComplete((v, err) -> {
+          if (err == null) {
+            acknowledge(c, true); // after the echo: the update is durable
+          }
+        });
+      }
     } catch (DocumentEngine.MalformedUpdateException e) {
       c.fail(e);
     } catch (CloseConnectionException e) {
@@ -412,13 +431,65 @@ public final class Room {
   /** Tells a read-only client that its update was not applied. */
   void rejectReadOnly(Connection c) {
     ctx.metrics().readOnlyRejections.increment();
+    if (c.hocuspocus()) {
+      acknowledge(c, false); // Hocuspocus's refusal: SyncStatus 0, the document stays open
+      return;
+    }
     send(c, Metrics.MessageKind.AUTH,
         Frames.permissionDenied(ctx.alloc(), "read-only access to '" + name + "': update not applied"));
+  }
+
+  /**
+   * Tells a Hocuspocus client whether one sync message of its was applied (SyncStatus, which its provider counts
+   * unsynced changes with); nothing for y-websocket, which has no such message.
+   */
+  void acknowledge(Connection c, boolean applied) {
+    if (c.hocuspocus()) {
+      send(c, Metrics.MessageKind.SYNC_STATUS, HocuspocusFrames.syncStatus(ctx.alloc(), applied));
+    }
+  }
+
+  /** Whether applying {@code update} would change nothing (checked on the encoding; false when unsure). */
+  private boolean addsNothing(byte[] update) {
+    ColdChecks checks = ctx.engines().coldChecks();
+    if (checks == null || engine == null) {
+      return false;
+    }
+    try {
+      return checks.addsNothing(update, engine.encodeStateAsUpdate(engine.encodeStateVector()));
+    } catch (DocumentEngine.MalformedUpdateException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  // ---- stateless messages (Hocuspocus; room executor) ----
+
+  /**
+   * A stateless message from a Hocuspocus client: relayed to the room's other Hocuspocus connections and to the
+   * other instances, and handed to the document listeners; never stored.
+   */
+  public void onStateless(Connection from, String payload) {
+    stateless.relay(connections, from, payload);
+    stateless.publish(payload);
+    stateless.notifyListeners(payload);
+  }
+
+  /**
+   * Sends a stateless message from the server (HTTP or embedding API) to every Hocuspocus connection of the
+   * document, here and on the other instances.
+   *
+   * @return how many connections of this instance it was sent to
+   */
+  public int sendStateless(String payload) {
+    int sent = stateless.relay(connections, null, payload);
+    stateless.publish(payload);
+    return sent;
   }
 
   /** Answers a covering SyncStep1 of a cold room (what {@link #onMessage} would compute with the document). */
   void answerCold(Connection c, byte[] upToDateAnswer) {
     ctx.metrics().coldSyncAnswers.increment();
+    hocuspocusSyncStep1(c);
     send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, upToDateAnswer));
   }
 
@@ -451,24 +522,6 @@ public final class Room {
     registry.removed(this);
     unloaded.complete(null);
     LOG.warn("event=room_dropped_after_storage_failure room={}", name);
-  }
-
-  private void onAwarenessUpdate(AwarenessChange change) {
-    if (change.origin() instanceof Connection c) {
-      c.addControlledClients(change.added());
-      change.removed().forEach(c::removeControlledClient);
-    }
-    boolean fromBus = change.origin() instanceof RoomReplication.RemoteOrigin;
-    if (connections.isEmpty() && (fromBus || !ctx.bus().distributed())) {
-      return;
-    }
-    byte[] update = awareness.encodeUpdate(change.all());
-    if (!connections.isEmpty()) {
-      broadcast(Metrics.MessageKind.AWARENESS, Frames.awareness(ctx.alloc(), update));
-    }
-    if (!fromBus) {
-      pipeline.publish(Kind.KIND_AWARENESS, update);
-    }
   }
 
   /** Sends one frame to every connection; takes ownership of {@code frame}. */

@@ -1,8 +1,6 @@
 package io.ysync.server.room;
 
 import com.google.protobuf.ByteString;
-import io.ysync.proto.Awareness;
-import io.ysync.proto.AwarenessChange;
 import io.ysync.proto.pb.Control;
 import io.ysync.proto.pb.Envelope;
 import io.ysync.proto.pb.Kind;
@@ -11,15 +9,13 @@ import io.ysync.server.DocumentEngine;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link #MIN_REQUEST_GAP_MILLIS}; once replicas agree, only the periodic state vectors flow. No lock is needed:
  * Yjs updates are idempotent and commutative, so applying a diff twice or in any order gives the same document.
  *
- * <p>Awareness: states relayed from a peer are remembered with their owner; when the bus reports the peer down
- * ({@link Control#CONTROL_INSTANCE_DOWN}) they are removed here and the removal goes to the local clients only (every
- * instance does the same on its own). An announcing peer gets the states of this instance's own clients.
+ * <p>Awareness ({@link RoomAwareness}): states relayed from a peer are owned by that peer; when the bus reports the
+ * peer down ({@link Control#CONTROL_INSTANCE_DOWN}) they are removed here and the removal goes to the local clients
+ * only (every instance does the same on its own). An announcing peer gets the states of this instance's own clients.
  *
  * <p>Not thread-safe: everything but {@link #start} and {@link #close} runs on the room's serial executor.
  */
@@ -65,32 +61,33 @@ final class RoomReplication implements AutoCloseable {
   private final String room;
   private final RoomContext ctx;
   private final Executor executor;
-  private final Awareness awareness;
+  private final RoomAwareness awareness;
   private final Supplier<DocumentEngine> engine;
   private final RemoteApply remoteApply;
+  /** Relays a stateless message from another instance to the local Hocuspocus connections. */
+  private final Consumer<String> remoteStateless;
   private final LongSupplier clockMillis;
   private final String self;
 
   // room executor only
   private final Map<String, Long> lastAnswerMillis = new HashMap<>();
   private final Map<String, Long> lastSequence = new HashMap<>();
-  private final Map<Long, String> remoteOwners = new HashMap<>();
   private long lastRequestMillis = Long.MIN_VALUE / 2;
   private boolean digestStale = true;
   private long digest;
 
   private AutoCloseable subscription;
-  private AutoCloseable awarenessListener;
   private ScheduledFuture<?> checkTimer;
 
-  RoomReplication(String room, RoomContext ctx, Executor executor, Awareness awareness,
-      Supplier<DocumentEngine> engine, RemoteApply remoteApply) {
+  RoomReplication(String room, RoomContext ctx, Executor executor, RoomAwareness awareness,
+      Supplier<DocumentEngine> engine, RemoteApply remoteApply, Consumer<String> remoteStateless) {
     this.room = room;
     this.ctx = ctx;
     this.executor = executor;
     this.awareness = awareness;
     this.engine = engine;
     this.remoteApply = remoteApply;
+    this.remoteStateless = remoteStateless;
     this.clockMillis = System::currentTimeMillis;
     this.self = ctx.bus().instanceId();
   }
@@ -101,7 +98,6 @@ final class RoomReplication implements AutoCloseable {
     if (!ctx.bus().distributed()) {
       return;
     }
-    awarenessListener = awareness.onUpdate(this::trackOwners);
     long period = Math.max(1, ctx.config().redisRepairInterval().toMillis());
     checkTimer = ctx.timer().scheduleAtFixedRate(() -> executor.execute(this::periodicCheck),
         ThreadLocalRandom.current().nextLong(period) + 1, period, TimeUnit.MILLISECONDS);
@@ -131,9 +127,13 @@ final class RoomReplication implements AutoCloseable {
         return;
       }
       checkSequence(origin, env.getSequence());
+      if (StatelessRelay.isStateless(env)) {
+        remoteStateless.accept(env.getPayload().toStringUtf8());
+        return;
+      }
       switch (env.getKind()) {
         case KIND_UPDATE -> remoteApply.apply(env.getPayload().toByteArray());
-        case KIND_AWARENESS -> awareness.applyUpdate(env.getPayload().toByteArray(), new RemoteOrigin(origin));
+        case KIND_AWARENESS -> awareness.applyRemote(env.getPayload().toByteArray(), origin);
         case KIND_SYNC_STEP -> {
           if (env.getSyncStep() == SyncStep.SYNC_STEP_1) {
             onStateVector(origin, env, false);
@@ -192,10 +192,8 @@ final class RoomReplication implements AutoCloseable {
       }
     }
     if (announced) {
-      List<Long> own = localClients();
-      if (!own.isEmpty()) {
-        publish(Envelope.newBuilder().setKind(Kind.KIND_AWARENESS)
-            .setPayload(ByteString.copyFrom(awareness.encodeUpdate(own))));
+      for (byte[] own : awareness.encodeLocal()) {
+        publish(Envelope.newBuilder().setKind(Kind.KIND_AWARENESS).setPayload(ByteString.copyFrom(own)));
       }
     }
     if ((weLack || digestDiffers) && requestAllowed()) {
@@ -278,42 +276,12 @@ final class RoomReplication implements AutoCloseable {
     return digest;
   }
 
-  // ---- awareness ----
-
-  private void trackOwners(AwarenessChange change) {
-    if (change.origin() instanceof RemoteOrigin r) {
-      change.added().forEach(id -> remoteOwners.put(id, r.instance()));
-      change.updated().forEach(id -> remoteOwners.put(id, r.instance()));
-    } else {
-      change.added().forEach(remoteOwners::remove); // a local client now
-      change.updated().forEach(remoteOwners::remove);
-    }
-    change.removed().forEach(remoteOwners::remove);
-  }
-
-  private List<Long> localClients() {
-    List<Long> own = new ArrayList<>();
-    Set<Long> ids = awareness.states().keySet();
-    for (Long id : ids) {
-      if (!remoteOwners.containsKey(id)) {
-        own.add(id);
-      }
-    }
-    return own;
-  }
-
   private void instanceDown(String instance) {
     lastSequence.remove(instance);
     lastAnswerMillis.remove(instance);
-    List<Long> gone = new ArrayList<>();
-    remoteOwners.forEach((id, owner) -> {
-      if (owner.equals(instance)) {
-        gone.add(id);
-      }
-    });
-    if (!gone.isEmpty()) {
-      LOG.debug("event=remote_awareness_removed room={} instance={} clients={}", room, instance, gone.size());
-      awareness.removeStates(gone, new RemoteOrigin(instance));
+    int gone = awareness.removeInstance(instance);
+    if (gone > 0) {
+      LOG.debug("event=remote_awareness_removed room={} instance={} clients={}", room, instance, gone);
     }
   }
 
@@ -323,13 +291,11 @@ final class RoomReplication implements AutoCloseable {
     if (checkTimer != null) {
       checkTimer.cancel(false);
     }
-    for (AutoCloseable c : new AutoCloseable[] {awarenessListener, subscription}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          LOG.warn("event=bus_unsubscribe_failed room={}", room, e);
-        }
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        LOG.warn("event=bus_unsubscribe_failed room={}", room, e);
       }
     }
   }

@@ -18,14 +18,19 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.ysync.server.LogText;
+import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
+import io.ysync.server.http.RoomNames;
 import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
 import io.ysync.server.ws.ConnectionGuards;
+import io.ysync.server.ws.OutboundLimit;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,9 +51,12 @@ import org.slf4j.LoggerFactory;
  * {@link io.ysync.server.ServerConfig#pingInterval()} and drops a connection that missed a pong; the idle timeout also applies.
  *
  * <p>Limits, each with its close code: a message over {@link #MAX_MESSAGE_BYTES} closes with 1009; a message that is
- * not a JSON object with 1007; more than {@link #MAX_TOPICS} topics on one connection, or a topic name over
- * {@link #MAX_TOPIC_CHARS} characters, with 1008; messages over the server's rate limit with 1008 (or are dropped, per
- * {@link io.ysync.server.ServerConfig#rateLimitAction()}); an expired token with 4401.
+ * not a JSON object with 1007; more than {@link #MAX_TOPICS} topics on one connection, or a topic name that is no
+ * valid room name ({@link RoomNames#isValid}: over {@link RoomNames#MAX_BYTES} bytes of UTF-8, or an unpaired
+ * surrogate), with 1008; messages over the server's rate limit with 1008 (or are dropped, per
+ * {@link io.ysync.server.ServerConfig#rateLimitAction()}); an expired token with 4401. A receiver whose queued
+ * outbound bytes would pass {@link OutboundLimit#bytes} is cut (and counted as a slow consumer); y-webrtc reconnects
+ * and announces itself again.
  *
  * <p>Auth: the token's {@code docs} claim applies to topic names (y-webrtc uses the room name as the topic). A
  * subscribe to, or publish on, a topic the token does not grant is not executed; the connection stays open and gets
@@ -57,6 +65,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SignalingHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingHandler.class);
+  /** Lines a client can cause at will. */
+  private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Pipeline name of this handler. */
   static final String NAME = "signaling";
@@ -64,8 +74,6 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
   /** Most topics one connection may subscribe to. */
   static final int MAX_TOPICS = 256;
-  /** Longest topic name, in UTF-16 characters. */
-  static final int MAX_TOPIC_CHARS = 512;
   /** The {@code code} of the error message sent for a topic the token does not grant. */
   static final int FORBIDDEN = 4403;
 
@@ -101,8 +109,8 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
     channel.attr(ServerContext.WEBSOCKET).set(Boolean.TRUE);
     started = true;
     server.metrics().signalingConnections.incrementAndGet();
-    LOG.info("event=signaling_connect conn={} remote={} subject={}", channel.id().asShortText(),
-        channel.remoteAddress(), principal.subject());
+    LOG.info("event=signaling_connect conn={} remote={} subject=\"{}\"", channel.id().asShortText(),
+        channel.remoteAddress(), LogText.safe(principal.subject()));
     long ping = server.config().pingInterval().toMillis();
     pingTask = ctx.executor().scheduleAtFixedRate(() -> {
       if (!pongReceived) {
@@ -212,15 +220,15 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static void checkTopic(String topic) {
-    if (topic.length() > MAX_TOPIC_CHARS) {
+    if (!RoomNames.isValid(topic)) {
       throw new CloseConnectionException(CloseCodes.POLICY_VIOLATION,
-          "signaling topic longer than " + MAX_TOPIC_CHARS + " characters");
+          "signaling topic longer than " + RoomNames.MAX_BYTES + " bytes of UTF-8 or not valid Unicode");
     }
   }
 
   private void forbidden(ChannelHandlerContext ctx, String topic) {
-    LOG.info("event=signaling_forbidden conn={} subject={} topic=\"{}\"", channel.id().asShortText(),
-        principal.subject(), topic);
+    LIMITED.info("signaling_forbidden", "conn={} subject=\"{}\" topic=\"{}\"", channel.id().asShortText(),
+        LogText.safe(principal.subject()), LogText.safe(topic));
     ObjectNode error = JSON.createObjectNode().put("type", "error").put("code", FORBIDDEN).put("topic", topic)
         .put("message", "token does not grant this topic");
     send(ctx, error.toString());
@@ -231,29 +239,46 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Sends a relayed message (any thread); takes ownership of {@code frame}. A closed or unwritable receiver misses
-   * it (y-webrtc announces again on reconnect).
+   * Sends a relayed message (any thread); takes ownership of {@code frame}. A closed receiver misses it; a receiver
+   * whose queued bytes would pass {@link OutboundLimit#bytes} misses it and is cut (y-webrtc reconnects and announces
+   * itself again).
    *
    * @return whether it was written
    */
   boolean deliver(TextWebSocketFrame frame) {
     Channel ch = channel;
-    if (ch == null || !ch.isActive() || !ch.isWritable()) {
+    if (ch == null || !ch.isActive()) {
       frame.release();
+      return false;
+    }
+    if (OutboundLimit.pending(ch) + frame.content().readableBytes() > OutboundLimit.bytes(server.config())) {
+      frame.release();
+      try {
+        ch.eventLoop().execute(() -> disconnectSlowConsumer(ch, "outbound bound"));
+      } catch (RejectedExecutionException e) {
+        // the event loop is shut down: the connection is gone with it
+      }
       return false;
     }
     ch.writeAndFlush(frame, ch.voidPromise());
     return true;
   }
 
+  /** Cuts a receiver that does not keep up (event loop, once); {@code why} is fixed text. */
+  private void disconnectSlowConsumer(Channel ch, String why) {
+    if (!ch.isActive() || ch.attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) != null) {
+      return;
+    }
+    server.metrics().slowConsumerDisconnects.increment();
+    LIMITED.info("signaling_slow_consumer", "conn={} reason=\"{}\"", ch.id().asShortText(), why);
+    ch.close(); // the outbound buffer is full: a close frame would queue behind it
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (started) {
-      guards.writabilityChanged(ctx, () -> {
-        server.metrics().slowConsumerDisconnects.increment();
-        LOG.info("event=signaling_slow_consumer conn={}", ctx.channel().id().asShortText());
-        ctx.close();
-      });
+      guards.writabilityChanged(ctx, () -> disconnectSlowConsumer(ctx.channel(),
+          "unwritable for the slow-consumer timeout"));
     }
     super.channelWritabilityChanged(ctx);
   }

@@ -3,6 +3,7 @@ package io.ysync.server.signaling;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
+import io.ysync.server.http.Access;
 import io.ysync.server.http.HttpRoute;
 import io.ysync.server.http.PipelineNames;
 import io.ysync.server.http.RouteReplies;
@@ -62,6 +64,15 @@ public final class SignalingRoute implements HttpRoute {
   @Override
   public boolean matches(String path, boolean upgrade) {
     return path.equals(PATH);
+  }
+
+  /**
+   * An upgrade needs a valid token (the topics are checked per message); a plain request is answered 426 without
+   * one.
+   */
+  @Override
+  public Access access(String path, HttpMethod method, boolean upgrade) {
+    return upgrade ? Access.AUTHENTICATED : Access.OPEN;
   }
 
   @Override

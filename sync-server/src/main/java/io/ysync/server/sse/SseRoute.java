@@ -5,9 +5,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.ysync.server.LogText;
 import io.ysync.server.RoomStore;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
+import io.ysync.server.http.Access;
 import io.ysync.server.http.HttpRoute;
 import io.ysync.server.http.PipelineNames;
 import io.ysync.server.http.RouteReplies;
@@ -44,6 +46,12 @@ public final class SseRoute implements HttpRoute {
         && path.length() > PREFIX.length() + SUFFIX.length();
   }
 
+  /** The document of the stream, read access, no body. */
+  @Override
+  public Access access(String path, HttpMethod method, boolean upgrade) {
+    return Access.Document.read(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
+  }
+
   @Override
   public Outcome handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
     String path = query.path();
@@ -65,8 +73,8 @@ public final class SseRoute implements HttpRoute {
     } catch (IllegalArgumentException e) {
       return RouteReplies.reject(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
     }
-    LOG.info("event=sse_open conn={} room={} subject={} last_event_id={}", ctx.channel().id().asShortText(), room,
-        principal.subject(), resumeAfter < 0 ? "none" : resumeAfter);
+    LOG.info("event=sse_open conn={} room=\"{}\" subject=\"{}\" last_event_id={}", ctx.channel().id().asShortText(),
+        LogText.safe(room), LogText.safe(principal.subject()), resumeAfter < 0 ? "none" : resumeAfter);
     SseStream stream = new SseStream(server, store, hub, room, principal, resumeAfter);
     var p = ctx.pipeline();
     p.addAfter(PipelineNames.HTTP_HANDLER, SseStream.NAME, stream);

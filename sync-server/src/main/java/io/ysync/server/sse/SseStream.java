@@ -16,14 +16,18 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.ysync.server.LogRange;
+import io.ysync.server.LogText;
+import io.ysync.server.RateLimitedLog;
 import io.ysync.server.RoomStore;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
+import io.ysync.server.ws.OutboundLimit;
 import java.util.ArrayDeque;
-import java.util.Base64;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +42,24 @@ import org.slf4j.LoggerFactory;
  * range), then drains the buffer, skipping every sequence number it already wrote. Live updates reach a stream in log
  * order (the hub is called on the room's serial executor), so from then on sequence numbers only grow.
  *
- * <p>Heartbeat comments ({@code : heartbeat}) go out every {@link io.ysync.server.ServerConfig#sseHeartbeat()}. A client that stays
- * unwritable for {@link io.ysync.server.ServerConfig#slowConsumerTimeout()}, or lets more than eight times the write-buffer high-water
- * mark pile up, is disconnected. No compression is applied (proxies and EventSource need the bytes as they come).
+ * <p>Design note: bounded in bytes. A live event is encoded once by the {@link SseHub} and shared by every stream of
+ * the document; each stream counts the bytes of the live events it accepted and has not yet handed to the kernel
+ * (queued for its event loop, buffered during the replay, or in the channel's outbound buffer). A stream whose count
+ * would pass {@link OutboundLimit#bytes} is cut at once (the client resumes with {@code Last-Event-ID}); so is one
+ * that stays unwritable for {@link io.ysync.server.ServerConfig#slowConsumerTimeout()}. Both count in
+ * {@code ysync_slow_consumer_disconnects_total}.
+ *
+ * <p>Heartbeat comments ({@code : heartbeat}) go out every {@link io.ysync.server.ServerConfig#sseHeartbeat()}. No
+ * compression is applied (proxies and EventSource need the bytes as they come).
  */
 final class SseStream extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
+  /** Lines a client can cause at will. */
+  private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
+  private static final AtomicLongFieldUpdater<SseStream> QUEUED =
+      AtomicLongFieldUpdater.newUpdater(SseStream.class, "queuedBytes");
   /** Pipeline name of this handler. */
   static final String NAME = "sse";
-  /** Live updates kept while the replay is read; a stream that falls further behind is ended. */
-  static final int MAX_BUFFERED_EVENTS = 10_000;
   /** Reconnection delay suggested to EventSource clients, in milliseconds. */
   static final int RETRY_MILLIS = 2000;
 
@@ -57,9 +69,10 @@ final class SseStream extends ChannelInboundHandlerAdapter {
   private final String document;
   private final Principal principal;
   private final long resumeAfter;
+  private final long limitBytes;
 
-  /** A live update that arrived during the replay. */
-  private record Live(long sequence, String base64Update) {}
+  /** A live update that arrived during the replay: its shared encoded event. */
+  private record Live(long sequence, ByteBuf event) {}
 
   private ChannelHandlerContext ctx;
   private boolean started;
@@ -70,6 +83,10 @@ final class SseStream extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> heartbeat;
   private ScheduledFuture<?> expiry;
   private ScheduledFuture<?> slowConsumer;
+  /** Bytes of accepted live events not yet handed to the kernel (any thread). */
+  private volatile long queuedBytes;
+  /** Set once the stream is over its bound (any thread): later events are dropped at once. */
+  private volatile boolean overflowed;
 
   SseStream(ServerContext server, RoomStore store, SseHub hub, String document, Principal principal,
       long resumeAfter) {
@@ -79,6 +96,7 @@ final class SseStream extends ChannelInboundHandlerAdapter {
     this.document = document;
     this.principal = principal;
     this.resumeAfter = resumeAfter;
+    this.limitBytes = OutboundLimit.bytes(server.config());
   }
 
   String document() {
@@ -101,7 +119,7 @@ final class SseStream extends ChannelInboundHandlerAdapter {
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     HttpUtil.setTransferEncodingChunked(res, true);
     ctx.write(res);
-    write("retry: " + RETRY_MILLIS + "\n: ysync events of " + document.replace('\n', ' ') + "\n\n");
+    write("retry: " + RETRY_MILLIS + "\n: ysync events of " + LogText.safe(document) + "\n\n");
     hub.add(this);
     if (resumeAfter >= 0) {
       replaying = true;
@@ -117,33 +135,66 @@ final class SseStream extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** A live update (any thread); written in order after the replay. */
-  void offerLive(long sequence, String base64Update) {
+  /**
+   * A live update (any thread), as its encoded event; takes ownership of {@code event}. Written in order after the
+   * replay; a stream over its bound drops it and is cut.
+   */
+  void offerLive(long sequence, ByteBuf event) {
     ChannelHandlerContext c = ctx;
-    if (c != null) {
-      c.executor().execute(() -> onLive(sequence, base64Update));
+    if (c == null || overflowed) {
+      event.release();
+      return;
+    }
+    int size = event.readableBytes();
+    if (QUEUED.addAndGet(this, size) > limitBytes) {
+      QUEUED.addAndGet(this, -size);
+      event.release();
+      overflowed = true;
+      runOnLoop(c, () -> disconnectSlowConsumer("outbound bound"));
+      return;
+    }
+    if (!runOnLoop(c, () -> onLive(sequence, event))) {
+      dropped(event);
     }
   }
 
-  private void onLive(long sequence, String data) {
+  private static boolean runOnLoop(ChannelHandlerContext c, Runnable task) {
+    try {
+      c.executor().execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // the event loop is shut down: the stream is gone with it
+    }
+  }
+
+  private void onLive(long sequence, ByteBuf event) {
     if (ended) {
+      dropped(event);
       return;
     }
     if (replaying) {
-      if (buffered.size() >= MAX_BUFFERED_EVENTS) {
-        end("too many updates while replaying");
-        return;
-      }
-      buffered.add(new Live(sequence, data));
+      buffered.add(new Live(sequence, event));
       return;
     }
-    var out = ctx.channel().unsafe().outboundBuffer();
-    if (out != null && out.totalPendingWriteBytes() > 8L * server.config().writeBufferHighWaterMark()) {
-      disconnectSlowConsumer();
-      return;
-    }
-    writeUpdate(sequence, data);
+    writeLive(sequence, event);
     ctx.flush();
+  }
+
+  /** A live event that will not be written: its bytes leave the count. */
+  private void dropped(ByteBuf event) {
+    QUEUED.addAndGet(this, -event.readableBytes());
+    event.release();
+  }
+
+  private void writeLive(long sequence, ByteBuf event) {
+    if (sequence <= lastSent) {
+      dropped(event); // already written by the replay
+      return;
+    }
+    int size = event.readableBytes();
+    ctx.write(new DefaultHttpContent(event)).addListener(f -> QUEUED.addAndGet(this, -size));
+    server.metrics().sseEvents.increment();
+    lastSent = sequence;
   }
 
   private void onReplay(LogRange range, Throwable err) {
@@ -152,43 +203,41 @@ final class SseStream extends ChannelInboundHandlerAdapter {
     }
     if (err != null) {
       Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      LOG.warn("event=sse_replay_failed room={} after={} error={}", document, resumeAfter, cause.toString());
-      write("event: error\ndata: cannot replay after " + resumeAfter + ": "
-          + String.valueOf(cause.getMessage()).replace('\n', ' ') + "\n\n");
+      LIMITED.warn("sse_replay_failed", "room=\"{}\" after={} error=\"{}\"", LogText.safe(document), resumeAfter,
+          LogText.safe(cause));
+      write("event: error\ndata: cannot replay after " + resumeAfter + "\n\n");
       end("replay failed");
       return;
     }
     switch (range) {
       case LogRange.Entries e -> {
         for (LogRange.Entry entry : e.entries()) {
-          writeUpdate(entry.sequence(), Base64.getEncoder().encodeToString(entry.update()));
+          if (entry.sequence() > lastSent) {
+            writeEvent(SseHub.encode(ctx.alloc(), entry.sequence(), SseHub.UPDATE, entry.update()));
+            lastSent = entry.sequence();
+          }
         }
         // the client has everything up to lastSequence now, even if the replay had nothing to send
         lastSent = Math.max(lastSent, Math.max(resumeAfter, e.lastSequence()));
       }
       case LogRange.Snapshot s -> {
         // the log no longer holds what the client missed: the full state replaces it
-        write("id: " + s.lastSequence() + "\nevent: snapshot\ndata: " + Base64.getEncoder().encodeToString(s.state())
-            + "\n\n");
-        server.metrics().sseEvents.increment();
+        writeEvent(SseHub.encode(ctx.alloc(), s.lastSequence(), SseHub.SNAPSHOT, s.state()));
         lastSent = s.lastSequence();
       }
     }
     replaying = false;
     Live b;
     while ((b = buffered.poll()) != null) {
-      writeUpdate(b.sequence(), b.base64Update());
+      writeLive(b.sequence(), b.event());
     }
     ctx.flush();
   }
 
-  private void writeUpdate(long sequence, String data) {
-    if (sequence <= lastSent) {
-      return; // already written by the replay
-    }
-    write("id: " + sequence + "\nevent: update\ndata: " + data + "\n\n");
+  /** A replayed event (this stream's own buffer, not counted as live). */
+  private void writeEvent(ByteBuf event) {
+    ctx.write(new DefaultHttpContent(event), ctx.voidPromise());
     server.metrics().sseEvents.increment();
-    lastSent = sequence;
   }
 
   private void heartbeat() {
@@ -203,23 +252,25 @@ final class SseStream extends ChannelInboundHandlerAdapter {
     ctx.write(new DefaultHttpContent(buf), ctx.voidPromise());
   }
 
-  /** Ends the stream with a comment saying why (any thread). */
+  /** Ends the stream with a comment saying why (any thread); {@code reason} is fixed text. */
   void end(String reason) {
     ChannelHandlerContext c = ctx;
     if (c == null) {
       return;
     }
     if (!c.executor().inEventLoop()) {
-      c.executor().execute(() -> end(reason));
+      runOnLoop(c, () -> end(reason));
       return;
     }
     if (ended) {
       return;
     }
     ended = true;
-    LOG.info("event=sse_end conn={} room={} reason=\"{}\"", c.channel().id().asShortText(), document, reason);
+    LOG.info("event=sse_end conn={} room=\"{}\" reason=\"{}\"", c.channel().id().asShortText(),
+        LogText.safe(document), reason);
+    releaseBuffered();
     if (c.channel().isActive()) {
-      write(": end: " + reason.replace('\n', ' ') + "\n\n");
+      write(": end: " + reason + "\n\n");
       c.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -231,7 +282,7 @@ final class SseStream extends ChannelInboundHandlerAdapter {
         slowConsumer = ctx.executor().schedule(() -> {
           slowConsumer = null;
           if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-            disconnectSlowConsumer();
+            disconnectSlowConsumer("unwritable for the slow-consumer timeout");
           }
         }, server.config().slowConsumerTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -242,15 +293,24 @@ final class SseStream extends ChannelInboundHandlerAdapter {
     super.channelWritabilityChanged(ctx);
   }
 
-  private void disconnectSlowConsumer() {
+  /** Cuts a reader that does not keep up (event loop); {@code why} is fixed text. */
+  private void disconnectSlowConsumer(String why) {
     if (ended) {
       return;
     }
     ended = true;
     server.metrics().slowConsumerDisconnects.increment();
-    LOG.info("event=sse_slow_consumer conn={} room={} pending_bytes={}", ctx.channel().id().asShortText(), document,
-        ctx.channel().bytesBeforeWritable());
-    ctx.close(); // the outbound buffer is full: nothing written now would arrive before the timeout
+    LIMITED.info("sse_slow_consumer", "conn={} room=\"{}\" queued_bytes={} reason=\"{}\"",
+        ctx.channel().id().asShortText(), LogText.safe(document), queuedBytes, why);
+    releaseBuffered();
+    ctx.close(); // the outbound buffer is full: nothing written now would arrive in time
+  }
+
+  private void releaseBuffered() {
+    Live b;
+    while ((b = buffered.poll()) != null) {
+      dropped(b.event());
+    }
   }
 
   @Override
@@ -264,13 +324,19 @@ final class SseStream extends ChannelInboundHandlerAdapter {
     cancel(heartbeat);
     cancel(expiry);
     cancel(slowConsumer);
-    buffered.clear();
+    releaseBuffered();
     if (started) {
       hub.remove(this);
       server.metrics().sseStreams.decrementAndGet();
-      LOG.debug("event=sse_close conn={} room={} last_id={}", ctx.channel().id().asShortText(), document, lastSent);
+      LOG.debug("event=sse_close conn={} room=\"{}\" last_id={}", ctx.channel().id().asShortText(),
+          LogText.safe(document), lastSent);
     }
     super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseBuffered();
   }
 
   private static void cancel(ScheduledFuture<?> f) {

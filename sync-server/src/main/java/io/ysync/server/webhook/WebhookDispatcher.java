@@ -1,7 +1,9 @@
 package io.ysync.server.webhook;
 
 import io.ysync.server.DocumentListener;
+import io.ysync.server.LogText;
 import io.ysync.server.Metrics;
+import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * {@code X-Ysync-Timestamp} (epoch milliseconds, also in the body) and {@code X-Ysync-Delivery} (a UUID, the same for
  * every retry of one call).
  *
- * <p>Design note: each document has its own timer, so one document's edits never delay or cancel another's. A fired
- * call waits in a bounded queue ({@value #QUEUE_CAPACITY}) for one of {@value #MAX_IN_FLIGHT} in-flight slots; a full
- * queue drops the call (counted in {@code ysync_webhook_dropped_total}, logged). A network error, a timeout, a 429 or a
+ * <p>Design note: each document has its own timer, so one document's edits never delay or cancel another's; at most
+ * {@value #MAX_PENDING_DOCUMENTS} documents wait for their debounce at once (an update of one more document is not
+ * announced). A fired call waits in a queue bounded in count ({@value #QUEUE_CAPACITY}) and in body bytes
+ * ({@value #QUEUE_BYTES}) for one of {@value #MAX_IN_FLIGHT} in-flight slots; a full queue drops the call. Drops are
+ * counted in {@code ysync_webhook_dropped_total} and logged (rate-limited). A network error, a timeout, a 429 or a
  * 5xx is retried with exponential backoff (with jitter) up to {@value #MAX_ATTEMPTS} attempts; other 4xx are not
  * retried. State is guarded by this object's monitor; timers and retries run on one scheduler thread, HTTP on the
  * client's own executor; nothing runs on a room executor beyond bookkeeping. Closed with the server: pending
@@ -49,7 +53,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookDispatcher implements DocumentListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+  /** Warnings a flood of updates can cause. */
+  private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
   static final int QUEUE_CAPACITY = 1000;
+  /** Body bytes the queue holds at most (a body is about 100 bytes plus the document name, at most 512 bytes). */
+  static final int QUEUE_BYTES = 256 * 1024;
+  /** Documents that wait for their debounce at most. */
+  static final int MAX_PENDING_DOCUMENTS = 100_000;
   static final int MAX_IN_FLIGHT = 4;
   static final int MAX_ATTEMPTS = 5;
   static final int MAX_WAIT_FACTOR = 10;
@@ -68,6 +78,7 @@ public final class WebhookDispatcher implements DocumentListener, AutoCloseable 
   // guarded by this
   private final Map<String, Pending> pending = new HashMap<>();
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
+  private long queuedBytes;
   private int inFlight;
   private boolean closed;
 
@@ -122,7 +133,17 @@ public final class WebhookDispatcher implements DocumentListener, AutoCloseable 
       if (closed) {
         return;
       }
-      Pending p = pending.computeIfAbsent(document, d -> new Pending());
+      Pending p = pending.get(document);
+      if (p == null) {
+        if (pending.size() >= MAX_PENDING_DOCUMENTS) {
+          metrics.webhookDropped.increment();
+          LIMITED.warn("webhook_dropped", "room=\"{}\" reason=too_many_pending_documents limit={}",
+              LogText.safe(document), MAX_PENDING_DOCUMENTS);
+          return;
+        }
+        p = new Pending();
+        pending.put(document, p);
+      }
       long now = System.nanoTime();
       if (p.updates == 0) {
         p.firstNanos = now;
@@ -152,12 +173,14 @@ public final class WebhookDispatcher implements DocumentListener, AutoCloseable 
           + ",\"updates\":" + p.updates + ",\"timestamp\":" + timestamp + "}";
       call = new Call(document, UUID.randomUUID().toString(), timestamp, body.getBytes(StandardCharsets.UTF_8));
       if (inFlight >= MAX_IN_FLIGHT) {
-        if (queue.size() >= QUEUE_CAPACITY) {
+        if (queue.size() >= QUEUE_CAPACITY || queuedBytes + call.body().length > QUEUE_BYTES) {
           metrics.webhookDropped.increment();
-          LOG.warn("event=webhook_dropped room={} reason=queue_full capacity={}", document, QUEUE_CAPACITY);
+          LIMITED.warn("webhook_dropped", "room=\"{}\" reason=queue_full capacity={} bytes={}",
+              LogText.safe(document), QUEUE_CAPACITY, QUEUE_BYTES);
           return;
         }
         queue.add(call);
+        queuedBytes += call.body().length;
         return;
       }
       inFlight++;
@@ -186,7 +209,8 @@ public final class WebhookDispatcher implements DocumentListener, AutoCloseable 
   private void done(Call call, int attempt, int status, Throwable err) {
     if (err == null && status >= 200 && status < 300) {
       metrics.webhookCalls.increment();
-      LOG.debug("event=webhook_sent room={} status={} attempt={}", call.document(), status, attempt);
+      LOG.debug("event=webhook_sent room=\"{}\" status={} attempt={}", LogText.safe(call.document()), status,
+          attempt);
       next();
       return;
     }
@@ -197,14 +221,15 @@ public final class WebhookDispatcher implements DocumentListener, AutoCloseable 
       if (retryable && attempt < MAX_ATTEMPTS && !closed) {
         long base = backoffBase.toMillis() << (attempt - 1);
         long delay = Math.min(base, 60_000) + ThreadLocalRandom.current().nextLong(Math.max(1, base / 4));
-        LOG.info("event=webhook_retry room={} attempt={} error=\"{}\" delay_ms={}", call.document(), attempt, what,
-            delay);
+        LIMITED.info("webhook_retry", "room=\"{}\" attempt={} error=\"{}\" delay_ms={}",
+            LogText.safe(call.document()), attempt, LogText.safe(what), delay);
         scheduler.schedule(() -> attempt(call, attempt + 1), delay, TimeUnit.MILLISECONDS);
         return;
       }
     }
     metrics.webhookDropped.increment();
-    LOG.warn("event=webhook_failed room={} attempts={} error=\"{}\"", call.document(), attempt, what);
+    LIMITED.warn("webhook_failed", "room=\"{}\" attempts={} error=\"{}\"", LogText.safe(call.document()), attempt,
+        LogText.safe(what));
     next();
   }
 
@@ -218,8 +243,14 @@ public final class WebhookDispatcher implements DocumentListener, AutoCloseable 
         notifyAll();
         return;
       }
+      queuedBytes -= call.body().length;
     }
     attempt(call, 1);
+  }
+
+  /** Calls waiting for an in-flight slot, and their body bytes (tests). */
+  synchronized long[] queued() {
+    return new long[] {queue.size(), queuedBytes};
   }
 
   static String sign(byte[] secret, byte[] body) {

@@ -2,11 +2,10 @@ package io.ysync.server.ws;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.ysync.server.ServerConfig;
+import io.ysync.server.hocuspocus.HocuspocusFrames;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +30,16 @@ public final class Connection {
   private static final AtomicReferenceFieldUpdater<Connection, Pending> OUTBOUND =
       AtomicReferenceFieldUpdater.newUpdater(Connection.class, Pending.class, "outbound");
   private static final long[] NO_IDS = new long[0];
-  /** Outbound bytes, in high-water marks, at which a connection is dropped at once. */
-  private static final long HARD_LIMIT_FACTOR = 8;
 
   private final Channel channel;
   private final boolean readOnly;
+  /**
+   * For a document session of a socket that carries several documents (Hocuspocus): {@code varString(address)},
+   * written before every frame's payload ({@link HocuspocusFrames#writeAddressed}); {@code null} for y-websocket.
+   */
+  private final byte[] address;
+  /** A document session that ended while its socket stays open: frames sent later are dropped. */
+  private volatile boolean ended;
   /** The server's settings (shared): the slow-consumer limit and the coalescing window. */
   private final ServerConfig config;
   /** The event loop's ticker time of the last flush (event loop only). */
@@ -44,9 +48,15 @@ public final class Connection {
   private boolean flushScheduled;
   /** Frames not yet handed to the channel, newest first; {@code null} when nothing is queued. */
   private volatile Pending outbound;
-  /** Awareness client ids this connection introduced, the first {@link #controlledCount} (room executor only). */
+  /**
+   * Awareness client ids this connection ever owned (room executor only): the first {@link #controlledCount} it owns
+   * now, then up to {@link #introducedCount} it owned before.
+   */
   private long[] controlled = NO_IDS;
   private int controlledCount;
+  private int introducedCount;
+  /** Awareness messages of this connection that broke a rule (room executor only). */
+  private int awarenessStrikes;
 
   /** User event: the connection's outbound buffer passed the hard limit. */
   public static final Object SLOW_CONSUMER = new Object() {
@@ -59,11 +69,14 @@ public final class Connection {
   /** One queued frame: a stack node, relinked in place by the drain that took it. */
   private static final class Pending {
     final ByteBuf frame;
+    /** Bytes of this frame and every frame queued below it (the stack's size in bytes when this is the head). */
+    final long queuedBytes;
     Pending next;
 
     Pending(ByteBuf frame, Pending next) {
       this.frame = frame;
       this.next = next;
+      this.queuedBytes = frame.readableBytes() + (next == null ? 0 : next.queuedBytes);
     }
   }
 
@@ -74,10 +87,31 @@ public final class Connection {
    *     {@link ServerConfig#writeCoalesce()})
    */
   Connection(Channel channel, boolean readOnly, ServerConfig config) {
+    this(channel, readOnly, config, null);
+  }
+
+  private Connection(Channel channel, boolean readOnly, ServerConfig config, byte[] address) {
+    this.address = address;
     this.config = config;
     this.lastFlushNanos = channel.eventLoop().ticker().nanoTime() - config.writeCoalesce().toNanos();
     this.channel = channel;
     this.readOnly = readOnly;
+  }
+
+  /**
+   * A Hocuspocus document session on {@code channel}: every frame sent through it goes out as the message for
+   * {@code address}; its {@link #close} and {@link #fail} raise a {@link SessionFailure} so the socket's handler can
+   * end this document alone.
+   *
+   * @param address {@code varString(address)} (see {@link io.ysync.server.hocuspocus.HocuspocusCodec#encodeAddress})
+   */
+  public static Connection documentSession(Channel channel, boolean readOnly, ServerConfig config, byte[] address) {
+    return new Connection(channel, readOnly, config, address.clone());
+  }
+
+  /** Whether this is a Hocuspocus document session (see {@link #documentSession}). */
+  public boolean hocuspocus() {
+    return address != null;
   }
 
   /** The channel's short id (Netty caches it). */
@@ -94,22 +128,32 @@ public final class Connection {
   }
 
   public boolean isOpen() {
-    return channel.isActive();
+    return !ended && channel.isActive();
   }
 
   /**
    * Sends one complete WebSocket frame as built by {@link Frames}; takes ownership of {@code frame} (released if the
    * connection is gone). Any thread.
+   *
+   * <p>The queue is bounded in bytes: once the frames waiting for the event loop pass {@link OutboundLimit#bytes},
+   * further frames are dropped, and the drain then cuts the connection as a slow consumer.
    */
   public void send(ByteBuf frame) {
-    if (!channel.isActive()) {
+    if (ended || !channel.isActive()) {
       frame.release();
       return;
     }
+    long limit = OutboundLimit.bytes(config);
     Pending head;
+    Pending node;
     do {
       head = outbound;
-    } while (!OUTBOUND.compareAndSet(this, head, new Pending(frame, head)));
+      if (head != null && head.queuedBytes > limit) {
+        frame.release(); // a drain is scheduled and will cut this connection
+        return;
+      }
+      node = new Pending(frame, head);
+    } while (!OUTBOUND.compareAndSet(this, head, node));
     if (head == null) { // the stack was empty: nobody has scheduled a drain for these frames yet
       try {
         channel.eventLoop().execute(this::drain);
@@ -124,6 +168,7 @@ public final class Connection {
     if (taken == null) {
       return;
     }
+    long takenBytes = taken.queuedBytes;
     // the stack is newest first: reverse it so frames go out in the order they were sent
     Pending ordered = null;
     while (taken != null) {
@@ -133,17 +178,21 @@ public final class Connection {
       taken = next;
     }
     boolean active = channel.isActive();
-    ChannelOutboundBuffer buffer = active ? channel.unsafe().outboundBuffer() : null;
-    if (active && !channel.isWritable() && buffer != null
-        && buffer.totalPendingWriteBytes() > HARD_LIMIT_FACTOR * config.writeBufferHighWaterMark()) {
-      // far beyond the high-water mark: do not wait for the slow-consumer timeout
+    long pending = active ? OutboundLimit.pending(channel) : 0;
+    // past the outbound bound: do not wait for the slow-consumer timeout (one frame on an idle connection always
+    // goes: a document's first SyncStep2 may be larger than the bound)
+    if (active && pending + takenBytes > OutboundLimit.bytes(config) && (pending > 0 || ordered.next != null)) {
       channel.pipeline().fireUserEventTriggered(SLOW_CONSUMER);
       active = false;
     }
     int written = 0;
     for (Pending p = ordered; p != null; p = p.next) {
       if (active) {
-        channel.write(p.frame, channel.voidPromise());
+        if (address == null) {
+          channel.write(p.frame, channel.voidPromise());
+        } else {
+          HocuspocusFrames.writeAddressed(channel, p.frame, address);
+        }
         written++;
       } else {
         p.frame.release();
@@ -182,12 +231,32 @@ public final class Connection {
 
   // ---- awareness ids (room executor only) ----
 
-  /** Whether this connection introduced no awareness state (still present). */
+  /** Whether this connection owns no awareness state. */
   public boolean controlsNoClients() {
     return controlledCount == 0;
   }
 
-  /** The awareness client ids this connection introduced. */
+  /** How many awareness client ids this connection owns. */
+  public int controlledCount() {
+    return controlledCount;
+  }
+
+  /** Whether this connection owns the awareness state of {@code id}. */
+  public boolean controls(long id) {
+    return indexOf(id, controlledCount) >= 0;
+  }
+
+  /** Whether this connection owned the awareness state of {@code id} at some time (or owns it now). */
+  public boolean introduced(long id) {
+    return indexOf(id, introducedCount) >= 0;
+  }
+
+  /** How many distinct awareness client ids this connection ever owned. */
+  public int introducedCount() {
+    return introducedCount;
+  }
+
+  /** The awareness client ids this connection owns. */
   public List<Long> controlledClients() {
     List<Long> out = new ArrayList<>(controlledCount);
     for (int i = 0; i < controlledCount; i++) {
@@ -196,29 +265,37 @@ public final class Connection {
     return out;
   }
 
-  /** Records awareness client ids this connection introduced. */
-  public void addControlledClients(Collection<Long> ids) {
-    for (long id : ids) {
-      if (indexOf(id) >= 0) {
-        continue;
-      }
-      if (controlledCount == controlled.length) {
-        controlled = Arrays.copyOf(controlled, Math.max(2, controlledCount * 2));
-      }
-      controlled[controlledCount++] = id;
+  /** Records an awareness client id this connection now owns (no effect if it owns it already). */
+  public void addControlledClient(long id) {
+    if (indexOf(id, controlledCount) >= 0) {
+      return;
     }
+    int i = indexOf(id, introducedCount);
+    if (i < 0) {
+      if (introducedCount == controlled.length) {
+        controlled = Arrays.copyOf(controlled, Math.max(2, introducedCount * 2));
+      }
+      i = introducedCount++;
+      controlled[i] = id;
+    }
+    swap(i, controlledCount++);
   }
 
-  /** Forgets an awareness client id (its state was removed). */
+  /** Counts one awareness message that broke a rule; returns how many this connection has sent. */
+  public int addAwarenessStrike() {
+    return ++awarenessStrikes;
+  }
+
+  /** Records that this connection no longer owns an awareness client id (removed, or someone else's now). */
   public void removeControlledClient(long id) {
-    int i = indexOf(id);
+    int i = indexOf(id, controlledCount);
     if (i >= 0) {
-      controlled[i] = controlled[--controlledCount];
+      swap(i, --controlledCount);
     }
   }
 
-  private int indexOf(long id) {
-    for (int i = 0; i < controlledCount; i++) {
+  private int indexOf(long id, int end) {
+    for (int i = 0; i < end; i++) {
       if (controlled[i] == id) {
         return i;
       }
@@ -226,13 +303,40 @@ public final class Connection {
     return -1;
   }
 
+  private void swap(int i, int j) {
+    long t = controlled[i];
+    controlled[i] = controlled[j];
+    controlled[j] = t;
+  }
+
+  /**
+   * Sends {@code frame} as the last frame of a document session that ends while its socket stays open: frames sent
+   * afterwards are dropped and {@link #isOpen} turns false. Any thread.
+   */
+  public void sendLast(ByteBuf frame) {
+    send(frame);
+    end();
+  }
+
+  /**
+   * Ends a document session while its socket stays open: frames sent from now on are dropped and {@link #isOpen}
+   * turns false. Any thread.
+   */
+  public void end() {
+    ended = true;
+  }
+
   /** Closes the connection through the pipeline's exception handler, from any thread. */
   public void close(int code, String reason) {
-    channel.pipeline().fireExceptionCaught(new CloseConnectionException(code, reason));
+    if (!channel.isActive()) {
+      return; // closed already: its pipeline may be torn down, nothing would handle the exception
+    }
+    channel.pipeline().fireExceptionCaught(forSession(new CloseConnectionException(code, reason)));
   }
 
   /** Fails the connection with an exception, mapped to a close code by the exception handler; any thread. */
-  public void fail(Throwable cause) {
+  public void fail(Throwable failure) {
+    Throwable cause = forSession(failure);
     if (channel.eventLoop().inEventLoop()) {
       channel.pipeline().fireExceptionCaught(cause);
     } else {
@@ -240,8 +344,13 @@ public final class Connection {
     }
   }
 
+  /** A document session's failures name the session (see {@link SessionFailure}). */
+  private Throwable forSession(Throwable cause) {
+    return address == null ? cause : new SessionFailure(this, cause);
+  }
+
   @Override
   public String toString() {
-    return "Connection[" + id() + (readOnly ? " read-only" : "") + "]";
+    return "Connection[" + id() + (readOnly ? " read-only" : "") + (address != null ? " hocuspocus" : "") + "]";
   }
 }

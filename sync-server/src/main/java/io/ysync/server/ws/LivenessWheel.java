@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: a wheel and its members are only used on the wheel's event loop ({@link #join}, {@link #leave}
  * and the ticks all run there). A wheel exists while it has members; the last member to leave cancels its task.
  */
-final class LivenessWheel {
+public final class LivenessWheel {
   /** One wheel per event loop (EmbeddedChannel tests: per channel). */
   private static final ConcurrentHashMap<EventExecutor, LivenessWheel> WHEELS = new ConcurrentHashMap<>();
   /** Longest tick; shorter when the configured intervals are short (tests). */
@@ -23,7 +23,7 @@ final class LivenessWheel {
   private static final long MIN_TICK_MILLIS = 10;
 
   /** A connection on the wheel. */
-  interface Member {
+  public interface Member {
     /** Called once per tick on the event loop; {@code tick} counts ticks since the wheel started. */
     void onTick(long tick);
 
@@ -53,7 +53,7 @@ final class LivenessWheel {
    * @param intervals the connection's ping interval and idle timeout
    * @return the wheel
    */
-  static LivenessWheel of(EventExecutor loop, Duration... intervals) {
+  public static LivenessWheel of(EventExecutor loop, Duration... intervals) {
     long shortest = Long.MAX_VALUE;
     for (Duration d : intervals) {
       shortest = Math.min(shortest, d.toMillis());
@@ -63,16 +63,16 @@ final class LivenessWheel {
   }
 
   /** Ticks that make up {@code d} (at least one). */
-  long ticks(Duration d) {
+  public long ticks(Duration d) {
     return Math.max(1, (d.toMillis() + tickMillis - 1) / tickMillis);
   }
 
   /** The current tick count. */
-  long now() {
+  public long now() {
     return tick;
   }
 
-  void join(Member m) {
+  public void join(Member m) {
     if (size == members.length) {
       members = Arrays.copyOf(members, size * 2);
     }
@@ -80,7 +80,7 @@ final class LivenessWheel {
     members[size++] = m;
   }
 
-  void leave(Member m) {
+  public void leave(Member m) {
     int slot = m.wheelSlot();
     if (slot < 0 || slot >= size || members[slot] != m) {
       return;

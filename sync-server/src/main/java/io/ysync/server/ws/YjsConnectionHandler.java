@@ -21,7 +21,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
+import io.ysync.server.LogText;
 import io.ysync.server.Metrics;
+import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements LivenessWheel.Member {
   private static final Logger LOG = LoggerFactory.getLogger(YjsConnectionHandler.class);
+  /** Lines a client can cause at will. */
+  private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
   /** Where Netty's WebSocketServerProtocolHandler keeps the handshaker (only needed by that handler). */
   private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
       AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
@@ -102,8 +106,9 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
     if (LOG.isInfoEnabled()) { // the id is cached by the channel once asked for: only when logged
-      LOG.info("event=connect conn={} room={} remote={} subject={} mode={}", connection.id(), roomName,
-          channel.remoteAddress(), principal.subject(), principal.readOnly() ? "read-only" : "rw");
+      LOG.info("event=connect conn={} room=\"{}\" remote={} subject=\"{}\" mode={}", connection.id(),
+          LogText.safe(roomName), channel.remoteAddress(), LogText.safe(principal.subject()),
+          principal.readOnly() ? "read-only" : "rw");
     }
     this.ctx = ctx;
     ServerConfig config = server.config();
@@ -115,7 +120,9 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
     channel.config().setAutoRead(false);
     server.registry().acquireForConnection(roomName).whenComplete((r, err) -> ctx.executor().execute(() -> {
       if (err != null) {
-        LOG.error("event=room_unavailable conn={} room={}", connection.id(), roomName, err);
+        // the room logged the failure's stack trace; one line per refused connection here
+        LIMITED.warn("room_unavailable", "conn={} room=\"{}\" error=\"{}\"", connection.id(),
+            LogText.safe(roomName), LogText.safe(err));
         ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.INTERNAL_ERROR, "document unavailable"));
         return;
       }
@@ -178,7 +185,7 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
 
   private void ping() {
     if (!pongReceived) {
-      LOG.info("event=ping_timeout conn={} room={}", connection.id(), roomName);
+      LOG.info("event=ping_timeout conn={} room=\"{}\"", connection.id(), LogText.safe(roomName));
       ctx.close();
       return;
     }
@@ -301,7 +308,7 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
       return;
     }
     server.metrics().slowConsumerDisconnects.increment();
-    LOG.info("event=slow_consumer conn={} room={} pending_bytes={}", connection.id(), roomName,
+    LIMITED.info("slow_consumer", "conn={} room=\"{}\" pending_bytes={}", connection.id(), LogText.safe(roomName),
         ctx.channel().bytesBeforeWritable());
     // the outbound buffer is full: a close frame would queue behind it, so cut the socket
     ctx.close();
@@ -322,7 +329,7 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
     if (connection != null) {
       server.metrics().connections.decrementAndGet();
       if (LOG.isInfoEnabled()) {
-        LOG.info("event=disconnect conn={} room={}", connection.id(), roomName);
+        LOG.info("event=disconnect conn={} room=\"{}\"", connection.id(), LogText.safe(roomName));
       }
       Room r = room;
       if (r != null) {

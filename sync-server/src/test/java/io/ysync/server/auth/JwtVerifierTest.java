@@ -85,4 +85,63 @@ class JwtVerifierTest {
     assertThrows(AuthException.class,
         () -> es.verify(TestTokens.es256(other.getPrivate(), claims("[\"y\"]", "rw", 0)), now));
   }
+
+  private Principal verifyClaims(String claimsJson) throws Exception {
+    return hs.verify(TestTokens.hs256(SECRET, claimsJson), now);
+  }
+
+  private AuthException.Reason refusal(String claimsJson) {
+    return assertThrows(AuthException.class, () -> verifyClaims(claimsJson)).reason();
+  }
+
+  @Test
+  void numericDates_mustBeNumbers() {
+    assertEquals(AuthException.Reason.BAD_CLAIM, refusal("{\"docs\":[\"*\"],\"exp\":\"abc\"}"));
+    assertEquals(AuthException.Reason.BAD_CLAIM, refusal("{\"docs\":[\"*\"],\"nbf\":\"abc\"}"));
+    assertEquals(AuthException.Reason.BAD_CLAIM, refusal("{\"docs\":[\"*\"],\"iat\":\"abc\"}"));
+    assertEquals(AuthException.Reason.BAD_CLAIM, refusal("{\"docs\":[\"*\"],\"exp\":null}"));
+    assertEquals(AuthException.Reason.BAD_CLAIM, refusal("{\"docs\":[\"*\"],\"nbf\":true}"));
+    assertEquals(AuthException.Reason.BAD_CLAIM, refusal("{\"docs\":[\"*\"],\"exp\":[1]}"));
+  }
+
+  @Test
+  void hugeExp_isClampedWithoutOverflow_andNeverExpiresBeforeTheYear10000() throws Exception {
+    for (String exp : new String[] {"9223372036854776", "9223372036854775807", "1e300",
+        "123456789012345678901234567890", "9223372036854776.5"}) {
+      Principal p = verifyClaims("{\"docs\":[\"*\"],\"exp\":" + exp + "}");
+      assertEquals(JwtVerifier.MAX_NUMERIC_DATE * 1000, p.expiresAtMillis(), exp);
+    }
+  }
+
+  @Test
+  void hugeOrNegativeDates_areRefusedWhereTheyMustBe() {
+    assertEquals(AuthException.Reason.NOT_YET_VALID, refusal("{\"docs\":[\"*\"],\"nbf\":9223372036854776}"));
+    assertEquals(AuthException.Reason.NOT_YET_VALID, refusal("{\"docs\":[\"*\"],\"nbf\":1e300}"));
+    assertEquals(AuthException.Reason.EXPIRED, refusal("{\"docs\":[\"*\"],\"exp\":-9223372036854775808}"));
+    assertEquals(AuthException.Reason.EXPIRED, refusal("{\"docs\":[\"*\"],\"exp\":-1e300}"));
+  }
+
+  @Test
+  void fractionalDates_countAsTheSecondTheyFallIn() throws Exception {
+    long exp = inSeconds(600);
+    assertEquals(exp * 1000, verifyClaims("{\"docs\":[\"*\"],\"exp\":" + exp + ".75,\"iat\":1.5}")
+        .expiresAtMillis());
+    assertEquals(AuthException.Reason.NOT_YET_VALID,
+        refusal("{\"docs\":[\"*\"],\"nbf\":" + inSeconds(3600) + ".5}"));
+  }
+
+  @Test
+  void refusalMessages_areFixedText_withoutTokenContent() throws Exception {
+    String claims = TestTokens.b64(claims("[\"*\"]", "rw", 0));
+    String forgedAlg = TestTokens.b64("{\"alg\":\"HS256\\nevent=forged level=ERROR\"}") + "." + claims + ".c2ln";
+    AuthException e = assertThrows(AuthException.class, () -> hs.verify(forgedAlg, now));
+    assertEquals(AuthException.Reason.ALGORITHM_NOT_ACCEPTED, e.reason());
+    assertEquals("token algorithm not accepted", e.getMessage());
+    String numericAlg = TestTokens.b64("{\"alg\":256}") + "." + claims + ".c2ln";
+    assertEquals(AuthException.Reason.MALFORMED, assertThrows(AuthException.class,
+        () -> hs.verify(numericAlg, now)).reason());
+    for (AuthException.Reason r : AuthException.Reason.values()) {
+      assertTrue(r.text().matches("[a-z ]+"), r.text());
+    }
+  }
 }

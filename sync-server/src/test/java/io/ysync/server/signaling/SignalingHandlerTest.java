@@ -1,6 +1,7 @@
 package io.ysync.server.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,7 @@ import io.ysync.server.auth.Principal;
 import io.ysync.server.http.ExceptionHandler;
 import io.ysync.server.http.PipelineNames;
 import io.ysync.server.ws.CloseCodes;
+import io.ysync.server.ws.OutboundLimit;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -199,5 +201,39 @@ class SignalingHandlerTest extends NettyTestBase {
     a.writeInbound(text("{\"type\":\"ping\"}"));
     assertEquals(CloseCodes.POLICY_VIOLATION, next(a));
     a.finishAndReleaseAll();
+  }
+
+  @Test
+  void receiverPastItsOutboundBound_missesTheMessage_andIsCut() throws Exception {
+    EmbeddedChannel a = connect(Principal.ANONYMOUS);
+    EmbeddedChannel slow = connect(Principal.ANONYMOUS);
+    a.writeInbound(text("{\"type\":\"subscribe\",\"topics\":[\"room\"]}"));
+    slow.writeInbound(text("{\"type\":\"subscribe\",\"topics\":[\"room\"]}"));
+    // what the slow reader has not taken yet: written, never flushed, as much as the bound allows
+    slow.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[(int) OutboundLimit.bytes(config)]));
+    a.writeInbound(text("{\"type\":\"publish\",\"topic\":\"room\",\"data\":{\"x\":1}}"));
+    assertEquals(2, ((JsonNode) next(a)).get("clients").asInt());
+    slow.runPendingTasks();
+    assertFalse(slow.isActive(), "cut");
+    assertEquals(1, metrics.slowConsumerDisconnects.sum());
+    a.finishAndReleaseAll();
+    slow.finishAndReleaseAll();
+  }
+
+  @Test
+  void topicOver512BytesOfUtf8_orWithALoneSurrogate_closesWith1008() throws Exception {
+    EmbeddedChannel fits = connect(Principal.ANONYMOUS);
+    fits.writeInbound(text("{\"type\":\"subscribe\",\"topics\":[\"" + "é".repeat(256) + "\"]}"));
+    assertNull(next(fits));
+    assertTrue(fits.isActive());
+    EmbeddedChannel tooLong = connect(Principal.ANONYMOUS);
+    tooLong.writeInbound(text("{\"type\":\"subscribe\",\"topics\":[\"" + "é".repeat(257) + "\"]}"));
+    assertEquals(CloseCodes.POLICY_VIOLATION, next(tooLong));
+    EmbeddedChannel surrogate = connect(Principal.ANONYMOUS);
+    surrogate.writeInbound(text("{\"type\":\"publish\",\"topic\":\"a\\ud800\",\"data\":{}}"));
+    assertEquals(CloseCodes.POLICY_VIOLATION, next(surrogate));
+    for (EmbeddedChannel ch : List.of(fits, tooLong, surrogate)) {
+      ch.finishAndReleaseAll();
+    }
   }
 }

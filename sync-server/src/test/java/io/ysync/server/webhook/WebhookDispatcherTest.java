@@ -115,6 +115,41 @@ class WebhookDispatcherTest {
   }
 
   @Test
+  void queue_isBoundedInBytes_longNamesOverflowItBeforeItsCount() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    receiver.createContext("/stall", exchange -> {
+      try {
+        release.await(30, TimeUnit.SECONDS); // every call stays in flight: the rest must queue
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    dispatcher = new WebhookDispatcher(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/stall"),
+        SECRET, Duration.ZERO, Duration.ofMillis(50), metrics);
+    int documents = 800;
+    String longName = "d".repeat(500);
+    for (int i = 0; i < documents; i++) {
+      dispatcher.updateAccepted(longName + i, new byte[] {0, 0}, 1);
+    }
+    long[] queued = null;
+    for (int i = 0; i < 500; i++) { // until every debounce fired: each call is in flight, queued or dropped
+      queued = dispatcher.queued();
+      if (WebhookDispatcher.MAX_IN_FLIGHT + queued[0] + metrics.webhookDropped.sum() == documents) {
+        break;
+      }
+      Thread.sleep(10);
+    }
+    assertEquals(documents, WebhookDispatcher.MAX_IN_FLIGHT + queued[0] + metrics.webhookDropped.sum());
+    assertTrue(queued[0] < WebhookDispatcher.QUEUE_CAPACITY, "the count bound was not reached: " + queued[0]);
+    assertTrue(queued[1] <= WebhookDispatcher.QUEUE_BYTES, "queued bytes " + queued[1]);
+    assertTrue(queued[1] > WebhookDispatcher.QUEUE_BYTES - 1024, "the byte bound was reached: " + queued[1]);
+    assertTrue(metrics.webhookDropped.sum() > 0);
+    release.countDown();
+  }
+
+  @Test
   void burst_isCoalescedIntoOneSignedCall() throws Exception {
     WebhookDispatcher d = dispatcher(Duration.ofMillis(300));
     for (int seq = 1; seq <= 20; seq++) {

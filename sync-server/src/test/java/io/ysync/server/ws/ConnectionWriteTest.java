@@ -3,6 +3,7 @@ package io.ysync.server.ws;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -162,6 +163,60 @@ class ConnectionWriteTest extends NettyTestBase {
     ch.runPendingTasks();
     assertEquals(0, deferred.refCnt(), "released with the closed channel's outbound buffer");
     assertNull(nextMarker(ch));
+    ch.finishAndReleaseAll();
+  }
+
+  /** Records the user events a connection fires (the slow-consumer signal). */
+  private static final class UserEvents extends io.netty.channel.ChannelInboundHandlerAdapter {
+    final java.util.List<Object> events = new java.util.ArrayList<>();
+
+    @Override
+    public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+      events.add(evt);
+    }
+  }
+
+  @Test
+  void queueOverTheOutboundBound_dropsFrames_andTheDrainCutsTheConnection() {
+    UserEvents events = new UserEvents();
+    EmbeddedChannel ch = new EmbeddedChannel(events);
+    ServerConfig config = ServerConfig.builder().writeBufferHighWaterMark(1024).build();
+    long limit = OutboundLimit.bytes(config);
+    Connection c = new Connection(ch, false, config);
+    java.util.List<ByteBuf> sent = new java.util.ArrayList<>();
+    // the event loop does not run: everything sent waits in the connection's queue
+    for (int i = 0; i < 2 * limit / 1000; i++) {
+      ByteBuf f = Frames.sync(ALLOC, MessageType.SYNC_UPDATE, new byte[1000]);
+      sent.add(f);
+      c.send(f);
+    }
+    long dropped = sent.stream().filter(f -> f.refCnt() == 0).count();
+    assertTrue(dropped > 0 && dropped < sent.size(), "frames past the bound are dropped at once: " + dropped);
+    ch.runPendingTasks();
+    assertEquals(java.util.List.of(Connection.SLOW_CONSUMER), events.events);
+    assertNull(nextMarker(ch), "nothing of an over-bound queue is written");
+    assertEquals(0, sent.stream().filter(f -> f.refCnt() != 0).count(), "every frame released");
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void oneFrameLargerThanTheBound_onAnIdleConnection_isWritten_aSecondOneCuts() {
+    UserEvents events = new UserEvents();
+    EmbeddedChannel ch = new EmbeddedChannel(events);
+    ServerConfig config = ServerConfig.builder().writeBufferHighWaterMark(1024).build();
+    Connection c = new Connection(ch, false, config);
+    int big = (int) OutboundLimit.bytes(config) + 100; // a document's first SyncStep2 can be this large
+    c.send(Frames.sync(ALLOC, MessageType.SYNC_STEP_2, new byte[big]));
+    ch.runPendingTasks();
+    assertEquals(java.util.List.of(), events.events);
+    ByteBuf written = ch.readOutbound();
+    assertTrue(written.readableBytes() > big);
+    written.release();
+    // the same frame behind data the reader has not taken yet goes past the bound
+    ch.write(Unpooled.wrappedBuffer(new byte[16])); // written, not flushed: pending on the channel
+    c.send(Frames.sync(ALLOC, MessageType.SYNC_STEP_2, new byte[big]));
+    ch.runPendingTasks();
+    assertEquals(java.util.List.of(Connection.SLOW_CONSUMER), events.events);
     ch.finishAndReleaseAll();
   }
 }
