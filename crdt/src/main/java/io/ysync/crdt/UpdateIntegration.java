@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>The whole update (structs and delete set) is decoded and validated before anything is integrated; a
  *       {@link DecodeException} leaves the document untouched.</li>
- *   <li>Pending structs and pending deletions are kept decoded instead of re-encoded as V2 updates.</li>
+ *   <li>Pending structs and pending deletions are kept decoded instead of re-encoded as V2 updates. New pending
+ *       structs are merged in with the struct loop of {@code mergeUpdatesV2} ({@link PendingStructs#merge}), so
+ *       structs that arrive again collapse as in Yjs.</li>
  *   <li>Every struct that goes to the pending set records the clock it really waits for. Yjs records only the
  *       dependency of the struct that hit the "dead wall" and can leave integrable structs pending forever
  *       (conformance README caveat 1); here a retry happens whenever any awaited state advanced.</li>
@@ -72,8 +74,8 @@ final class UpdateIntegration {
         // merge restStructs into store.pending
         pending.merge(restStructs);
       }
-    } else {
-      store.pendingStructs = restStructs;
+    } else if (restStructs != null) {
+      store.pendingStructs = restStructs.withoutSkips();
     }
     DeleteSet dsRest = ds == null ? null : applyDeleteSet(transaction, store, ds, false);
     if (store.pendingDs != null) {
