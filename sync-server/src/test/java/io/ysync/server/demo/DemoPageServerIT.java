@@ -14,7 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,14 +95,25 @@ class DemoPageServerIT extends NettyTestBase {
 
   @Test
   void webSocketUpgrade_onAnAssetsPath_isARoom() throws Exception {
-    WebSocket ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/assets/app.js"), new WebSocket.Listener() {})
-        .get(10, TimeUnit.SECONDS);
-    ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
-    WebSocket root = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/index.html"), new WebSocket.Listener() {})
-        .get(10, TimeUnit.SECONDS);
-    root.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    // a WebSocket upgrade is never a page request: the path names a y-websocket room, which greets with SyncStep1
+    for (String path : List.of("/assets/app.js", "/index.html")) {
+      CompletableFuture<byte[]> first = new CompletableFuture<>();
+      WebSocket ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+          .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+              byte[] bytes = new byte[data.remaining()];
+              data.get(bytes);
+              first.complete(bytes);
+              return null;
+            }
+          })
+          .get(10, TimeUnit.SECONDS);
+      byte[] greeting = first.get(10, TimeUnit.SECONDS);
+      assertEquals(0, greeting[0], path + ": y-websocket sync message");
+      assertEquals(0, greeting[1], path + ": SyncStep1");
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
