@@ -7,10 +7,10 @@ import io.ysync.crdt.codec.Lib0Decoder;
 import io.ysync.crdt.codec.Lib0Encoder;
 import io.ysync.crdt.codec.UpdateDecoder;
 import io.ysync.crdt.codec.UpdateEncoder;
+import io.ysync.crdt.codec.UpdateEncoderV2;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,75 +245,53 @@ final class Encoding {
   }
 
   /**
-   * The document state as an update (including pending structs and deletions, like Yjs). Without pending state
-   * the bytes are identical to Yjs; with pending state they are an equivalent update (Yjs merges with
-   * {@code mergeUpdates}, whose struct boundaries may differ).
+   * The document state as an update, including pending structs and deletions, as Yjs: with pending state the state
+   * update, the pending deletions and the part of the pending structs beyond {@code targetStateVector} are merged
+   * with {@code mergeUpdates} (V1) / {@code mergeUpdatesV2}, which decodes and re-encodes every struct (e.g. an item
+   * with an origin loses its parentSub flag bit, adjacent GCs are merged), so the bytes are Yjs's in every case.
    */
   // Port of encodeStateAsUpdateV2, yjs src/utils/encoding.js v13.6.33
   static byte[] encodeStateAsUpdate(Doc doc, Map<Long, Long> targetStateVector, UpdateEncoder encoder) {
+    writeStateAsUpdate(encoder, doc, targetStateVector);
     StructStore store = doc.store;
     if (store.pendingStructs == null && store.pendingDs == null) {
-      writeStateAsUpdate(encoder, doc, targetStateVector);
       return encoder.toByteArray();
     }
-    // merge store structs with pending structs per client
-    Map<Long, ArrayList<AbstractStruct>> lists = new HashMap<>();
-    Map<Long, Long> starts = new HashMap<>();
-    for (Map.Entry<Long, ArrayList<AbstractStruct>> e : store.clients.entrySet()) {
-      long from = targetStateVector.getOrDefault(e.getKey(), 0L);
-      if (store.getState(e.getKey()) > from) {
-        lists.put(e.getKey(), new ArrayList<>(e.getValue()));
-        starts.put(e.getKey(), Math.max(from, e.getValue().get(0).id.clock()));
+    List<byte[]> updates = new ArrayList<>(3);
+    updates.add(encoder.toByteArray());
+    try {
+      // also add the pending updates (if there are any)
+      if (store.pendingDs != null) {
+        updates.add(pendingDsUpdate(store.pendingDs));
       }
-    }
-    if (store.pendingStructs != null) {
-      for (Map.Entry<Long, ArrayList<AbstractStruct>> e : store.pendingStructs.refs.entrySet()) {
-        long client = e.getKey();
-        ArrayList<AbstractStruct> list = lists.computeIfAbsent(client, c -> new ArrayList<>());
-        long end = list.isEmpty() ? -1 : list.get(list.size() - 1).clockEnd();
-        long from = targetStateVector.getOrDefault(client, 0L);
-        for (AbstractStruct s : e.getValue()) {
-          if (s instanceof Skip || s.clockEnd() <= Math.max(end, from)) {
-            continue;
-          }
-          if (end < 0) {
-            starts.put(client, Math.max(from, s.id.clock()));
-          } else if (s.id.clock() > end) {
-            list.add(new Skip(new Id(client, end), (int) (s.id.clock() - end)));
-          }
-          list.add(s);
-          end = s.clockEnd();
-        }
-        if (list.isEmpty()) {
-          lists.remove(client);
-        }
+      if (store.pendingStructs != null) {
+        updates.add(DocFreeUpdates.diffUpdateV2(store.pendingStructs.encodeV2(), encodeStateVector(targetStateVector)));
       }
-    }
-    encoder.restEncoder().writeVarUint(lists.size());
-    for (Long client : sortedDesc(lists.keySet())) {
-      ArrayList<AbstractStruct> structs = lists.get(client);
-      long clock = starts.get(client);
-      int first = 0;
-      while (structs.get(first).clockEnd() <= clock) {
-        first++;
+      if (encoder instanceof UpdateEncoderV2) {
+        return DocFreeUpdates.mergeUpdatesV2(updates);
       }
-      encoder.restEncoder().writeVarUint(structs.size() - first);
-      encoder.writeClient(client);
-      encoder.restEncoder().writeVarUint(clock);
-      long prevEnd = clock;
-      for (int i = first; i < structs.size(); i++) {
-        AbstractStruct s = structs.get(i);
-        int offset = (int) Math.max(0, prevEnd - s.id.clock());
-        s.write(encoder, offset);
-        prevEnd = s.clockEnd();
+      for (int i = 1; i < updates.size(); i++) {
+        updates.set(i, DocFreeUpdates.convertUpdateFormatV2ToV1(updates.get(i)));
       }
+      return DocFreeUpdates.mergeUpdates(updates);
+    } catch (DecodeException e) {
+      // our own bytes; only what Yjs cannot convert either (a BigInt in a V2 embed/format value written as V1 JSON)
+      throw new IllegalStateException("the document state with its pending structs cannot be encoded: "
+          + e.getMessage(), e);
     }
-    DeleteSet ds = DeleteSet.createFromStructStore(store);
-    if (store.pendingDs != null) {
-      ds = DeleteSet.mergeDeleteSets(List.of(ds, store.pendingDs));
-    }
-    ds.write(encoder);
-    return encoder.toByteArray();
+  }
+
+  /**
+   * Pending deletions as the V2 update Yjs keeps in {@code store.pendingDs}: no structs, then the delete set (here
+   * sorted and merged first; the V2 delete-set encoding needs ascending ranges, and {@code mergeUpdates} sorts and
+   * merges all delete sets anyway).
+   */
+  // Port of the dsRest encoding in readAndApplyDeleteSet, yjs src/utils/DeleteSet.js v13.6.33
+  private static byte[] pendingDsUpdate(DeleteSet pendingDs) {
+    UpdateEncoderV2 ds = new UpdateEncoderV2();
+    ds.restEncoder().writeVarUint(0); // encode 0 structs, because we only encode deletes in pendingdsupdate
+    DeleteSet.mergeDeleteSets(List.of(pendingDs)).write(ds);
+    return ds.toByteArray();
   }
 
   // ---------------------------------------------------------------- state vectors

@@ -1,5 +1,6 @@
 package io.ysync.crdt;
 
+import io.ysync.crdt.codec.UpdateEncoderV2;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -50,6 +51,35 @@ final class PendingStructs {
     }
     refs.values().removeIf(ArrayList::isEmpty);
     return this;
+  }
+
+  /**
+   * The pending structs as a V2 update without deletions: what Yjs keeps in {@code store.pendingStructs.update}, up to
+   * bytes that do not survive decoding (Yjs only ever decodes it: to retry, to merge, and in
+   * {@code encodeStateAsUpdate}). Per client, descending, the structs by clock with a Skip over every gap. Structs
+   * do not overlap (see the design note); should one overlap its predecessor anyway, its new part is written.
+   */
+  byte[] encodeV2() {
+    UpdateEncoderV2 encoder = new UpdateEncoderV2();
+    LazyStructWriter writer = new LazyStructWriter(encoder);
+    for (Long client : Encoding.sortedDesc(refs.keySet())) {
+      long end = -1;
+      for (AbstractStruct s : refs.get(client)) {
+        if (s instanceof Skip || s.clockEnd() <= end) {
+          continue;
+        }
+        long clock = s.id.clock();
+        for (long gap = end; end >= 0 && gap < clock; gap += Integer.MAX_VALUE) {
+          writer.write(new Skip(new Id(client, gap), (int) Math.min(clock - gap, Integer.MAX_VALUE)), 0);
+        }
+        writer.write(s, (int) Math.max(0, end - clock));
+        end = s.clockEnd();
+      }
+    }
+    writer.finish();
+    // write empty deleteset
+    encoder.restEncoder().writeVarUint(0);
+    return encoder.toByteArray();
   }
 
   /** Merges {@code other} (the rest of a newer update) into this, as Yjs merges its pending update with it. */

@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Every struct that goes to the pending set records the clock it really waits for. Yjs records only the
  *       dependency of the struct that hit the "dead wall" and can leave integrable structs pending forever
  *       (conformance README caveat 1); here a retry happens whenever any awaited state advanced.</li>
+ *   <li>A zero-length deletion of structs not known yet (only a hand-made V1 update has one) is dropped: it deletes
+ *       nothing, now or later. Yjs puts it into its pending deletions, whose V2 encoding throws on a zero length
+ *       ({@code UpdateEncoderV2#writeDsLen}), so such an update fails halfway there.</li>
  * </ul>
  */
 // Port of readUpdateV2 / integrateStructs / readAndApplyDeleteSet, yjs src/utils/encoding.js + DeleteSet.js v13.6.33
@@ -273,7 +276,7 @@ final class UpdateIntegration {
               break;
             }
           }
-        } else {
+        } else if (clockEnd > clock) { // see the class comment for zero-length deletions
           unappliedDS.add(client, clock, clockEnd - clock);
         }
       }

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,10 @@ import org.quicktheories.impl.Constraint;
 
 /**
  * decode(encode(x)) = x for update bytes (V1 and V2 states of random docs, reloaded into fresh docs and re-encoded:
- * identical bytes), state vectors (against an independent encoding: varuint count, then client/clock varuint pairs by
- * descending client) and lib0 any values (against the value table of {@code docs/crdt-design.md}, computed here).
+ * identical bytes, except where Yjs's formatting cleanup changes the loaded state, see
+ * {@link #reloadedStateReencodesIdentically}), state vectors (against an independent encoding: varuint count, then
+ * client/clock varuint pairs by descending client) and lib0 any values (against the value table of
+ * {@code docs/crdt-design.md}, computed here).
  */
 class CodecRoundTripPropertyTest {
   private static final String[] KEYS = {"a", "b", "0", "1", "10", "01", "-1", "4294967294", "4294967295", "é", ""};
@@ -32,6 +35,22 @@ class CodecRoundTripPropertyTest {
   private static final String[] STRINGS = {"", "a", "héllo", "\uD83D\uDE00", "\u0000", "lone \uD800 high",
       "lone \uDC00 low", "\uFFFF"};
 
+  /**
+   * A document's state, loaded into a fresh document, encodes to the same bytes (V1 and V2, loaded from either),
+   * the same JSON and the same state vector; pending structs and deletions included (they are pending again after
+   * the load and are written the same way, see {@link EncodeStateWithPendingTest}).
+   *
+   * <p>One exception, which Yjs 13.6.33 has as well: loading a state is a remote transaction that adds formatting
+   * items, so Yjs's {@code cleanupYTextAfterTransaction} runs the full {@code cleanupYTextFormatting} over the text
+   * and deletes format items that are redundant there; a replica that got the same items through several
+   * transactions only ran the partial cleanups and can still hold such an item ({@link
+   * #reload_redundantFormatItem_deletedByTheLoadLikeYjs}: 47 bytes before, 38 after). The first load is then not
+   * byte-identical, and the property becomes: the load deleted only format items that were live, deleted nothing
+   * less, and its state is a fixed point (loading it again gives the same bytes). Found by this property about once
+   * in 10,000 schedules; every such schedule replayed with the real yjs (bench/js/replay-schedule.mjs,
+   * written on failure) gave the same original state as Java, and yjs's re-encoded state equalled Java's byte for
+   * byte.
+   */
   @Test
   void reloadedStateReencodesIdentically() {
     ConvergencePropertyTest.theory(80).forAll(ConvergencePropertyTest.schedules(true, 30)).checkAssert(s -> {
@@ -40,16 +59,110 @@ class CodecRoundTripPropertyTest {
         byte[] v2 = Updates.encodeStateAsUpdateV2(d);
         Doc fromV1 = reload(v1, false);
         Doc fromV2 = reload(v2, true);
-        java.util.function.Supplier<String> ctx = () -> " (client " + d.clientID() + ")" + s;
-        assertArrayEquals(v1, Updates.encodeStateAsUpdate(fromV1), () -> "V1 -> doc -> V1" + ctx.get());
-        assertArrayEquals(v2, Updates.encodeStateAsUpdateV2(fromV1), () -> "V1 -> doc -> V2" + ctx.get());
-        assertArrayEquals(v2, Updates.encodeStateAsUpdateV2(fromV2), () -> "V2 -> doc -> V2" + ctx.get());
-        assertArrayEquals(v1, Updates.encodeStateAsUpdate(fromV2), () -> "V2 -> doc -> V1" + ctx.get());
-        assertArrayEquals(Updates.encodeStateVector(d), Updates.encodeStateVector(fromV2), () -> "state vector" + ctx.get());
-        assertEquals(ConvergencePropertyTest.normalize(d.toJSON()), ConvergencePropertyTest.normalize(fromV1.toJSON()),
-            () -> "JSON" + ctx.get());
+        byte[] re1 = Updates.encodeStateAsUpdate(fromV1);
+        byte[] re2 = Updates.encodeStateAsUpdateV2(fromV1);
+        java.util.function.Supplier<String> ctx = () -> " (client " + d.clientID() + ", state "
+            + java.util.Base64.getEncoder().encodeToString(v1) + ")" + s + s.replayHint();
+        assertArrayEquals(re1, Updates.encodeStateAsUpdate(fromV2), () -> "V1 vs V2 -> doc -> V1" + ctx.get());
+        assertArrayEquals(re2, Updates.encodeStateAsUpdateV2(fromV2), () -> "V1 vs V2 -> doc -> V2" + ctx.get());
+        byte[] sv = Updates.encodeStateVector(d);
+        assertArrayEquals(sv, Updates.encodeStateVector(fromV1), () -> "state vector, V1 load" + ctx.get());
+        assertArrayEquals(sv, Updates.encodeStateVector(fromV2), () -> "state vector, V2 load" + ctx.get());
+        Object json = ConvergencePropertyTest.normalize(d.toJSON());
+        assertEquals(json, ConvergencePropertyTest.normalize(fromV1.toJSON()), () -> "JSON" + ctx.get());
+        assertEquals(json, ConvergencePropertyTest.normalize(fromV2.toJSON()), () -> "JSON" + ctx.get());
+        if (!deletedByLoad(d, fromV1, ctx)) {
+          assertArrayEquals(v1, re1, () -> "V1 -> doc -> V1" + ctx.get());
+          assertArrayEquals(v2, re2, () -> "V1 -> doc -> V2" + ctx.get());
+        } else {
+          assertArrayEquals(re1, Updates.encodeStateAsUpdate(reload(re1, false)), () -> "second load, V1" + ctx.get());
+          assertArrayEquals(re2, Updates.encodeStateAsUpdateV2(reload(re2, true)), () -> "second load, V2" + ctx.get());
+        }
       }
     });
+  }
+
+  /**
+   * Whether loading {@code d}'s state into {@code loaded} deleted structs; asserts that it deleted only live format
+   * items of {@code d} (Yjs's formatting cleanup) and that everything deleted in {@code d} is deleted there too.
+   */
+  private static boolean deletedByLoad(Doc d, Doc loaded, java.util.function.Supplier<String> ctx) {
+    DeleteSet before = Updates.deleteSetOf(d);
+    DeleteSet after = Updates.deleteSetOf(loaded);
+    boolean deleted = false;
+    for (List<AbstractStruct> structs : d.store.clients.values()) {
+      for (AbstractStruct struct : structs) {
+        Id last = new Id(struct.id.client(), struct.id.clock() + struct.length - 1);
+        if (before.isDeleted(struct.id)) {
+          assertEquals(true, after.isDeleted(struct.id) && after.isDeleted(last),
+              () -> "the load undeleted " + struct.id + ctx.get());
+        } else if (after.isDeleted(struct.id) || after.isDeleted(last)) {
+          deleted = true;
+          assertEquals(true, struct instanceof Item item && item.content instanceof ContentFormat,
+              () -> "the load deleted " + struct.id + ", not a format item" + ctx.get());
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /*
+   * The formatting cleanup of a load, with yjs 13.6.33 (node --input-type=module, from the repository root):
+   *
+   * import * as Y from 'yjs'
+   * const hex = u => Buffer.from(u).toString('hex')
+   * const mk = id => { const d = new Y.Doc(); d.clientID = id; d.getText('t'); return d }
+   * const sync = (from, to) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)))
+   * const reload = u => { const d = mk(99); Y.applyUpdate(d, u); return d }
+   * const a = mk(1), b = mk(2), c = mk(3)
+   * a.getText('t').insert(0, 'x')
+   * c.getText('t').insert(0, 'y')
+   * sync(a, b)
+   * b.getText('t').format(0, 1, { bold: true }) // b: <bold>x</bold>, format items 2:0 (bold) and 2:1 (bold: null)
+   * a.getText('t').delete(0, 1)
+   * sync(a, b) // remote deletion of x: 2:0 is cleaned up, 2:1 stays
+   * sync(c, b) // y arrives after 2:1
+   * const s0 = Y.encodeStateAsUpdate(b), s1 = Y.encodeStateAsUpdate(reload(s0))
+   * console.log(hex(s0)); console.log(hex(s1)); console.log(hex(Y.encodeStateAsUpdate(reload(s1))))
+   *
+   * The second and third lines are equal: the load deletes 2:1, a second load changes nothing.
+   */
+  private static final String FORMAT_STATE =
+      "030103000401017401790202004101000186010004626f6c64046e756c6c0101000101017401020201000101010001";
+  private static final String FORMAT_STATE_LOADED =
+      "0301030004010174017902020041010001810100010101000101017401020201000201010001";
+
+  @Test
+  void reload_redundantFormatItem_deletedByTheLoadLikeYjs() throws DecodeException {
+    Doc a = textDoc(1);
+    Doc b = textDoc(2);
+    Doc c = textDoc(3);
+    a.getText("t").insert(0, "x");
+    c.getText("t").insert(0, "y");
+    sync(a, b);
+    b.getText("t").format(0, 1, Map.of("bold", true));
+    a.getText("t").delete(0, 1);
+    sync(a, b);
+    sync(c, b);
+    HexFormat hex = HexFormat.of();
+    assertEquals(FORMAT_STATE, hex.formatHex(Updates.encodeStateAsUpdate(b)));
+    Doc loaded = textDoc(99);
+    Updates.applyUpdate(loaded, hex.parseHex(FORMAT_STATE));
+    assertEquals(FORMAT_STATE_LOADED, hex.formatHex(Updates.encodeStateAsUpdate(loaded)));
+    Doc loadedAgain = textDoc(99);
+    Updates.applyUpdate(loadedAgain, hex.parseHex(FORMAT_STATE_LOADED));
+    assertEquals(FORMAT_STATE_LOADED, hex.formatHex(Updates.encodeStateAsUpdate(loadedAgain)));
+    assertEquals("y", loaded.getText("t").toString());
+  }
+
+  private static Doc textDoc(long clientId) {
+    Doc d = new Doc(DocOptions.defaults().withClientId(clientId));
+    d.getText("t");
+    return d;
+  }
+
+  private static void sync(Doc from, Doc to) throws DecodeException {
+    Updates.applyUpdate(to, Updates.encodeStateAsUpdate(from, Updates.encodeStateVector(to)));
   }
 
   private static Doc reload(byte[] state, boolean v2) {
