@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ysync.crdt.TestData;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
