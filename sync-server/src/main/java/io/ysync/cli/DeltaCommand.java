@@ -2,6 +2,7 @@ package io.ysync.cli;
 
 import io.ysync.crdt.Doc;
 import io.ysync.crdt.YDelta;
+import io.ysync.crdt.YText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class DeltaCommand implements Callable<Integer> {
   /** Prints the delta. */
   @Override
   public Integer call() {
-    Doc doc = input.load();
+    Doc doc = input.load(Map.of(root, YText.class));
     JsJson.write(parent.out(), toJson(doc.getText(root).toDelta()));
     return ExitCodes.OK;
   }

@@ -1,7 +1,12 @@
 package io.ysync.cli;
 
+import io.ysync.crdt.AbstractType;
 import io.ysync.crdt.Doc;
+import io.ysync.crdt.YArray;
+import io.ysync.crdt.YMap;
+import io.ysync.crdt.YText;
 import io.ysync.crdt.YXmlElement;
+import io.ysync.crdt.YXmlFragment;
 import io.ysync.crdt.YXmlText;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,13 +51,30 @@ public final class JsonCommand implements Callable<Integer> {
             "--roots: unknown kind '" + e.getValue() + "' for root '" + e.getKey() + "' (known: " + KINDS + ")");
       }
     }
-    Doc doc = input.load();
+    Map<String, Class<? extends AbstractType>> types = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : roots.entrySet()) {
+      types.put(e.getKey(), rootType(e.getValue().toLowerCase(Locale.ROOT)));
+    }
+    Doc doc = input.load(types);
     Map<String, Object> result = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : roots.entrySet()) {
       result.put(e.getKey(), rootValue(doc, e.getKey(), e.getValue().toLowerCase(Locale.ROOT)));
     }
     JsJson.write(parent.out(), result);
     return ExitCodes.OK;
+  }
+
+  /** The type {@link #rootValue} asks the document for. */
+  static Class<? extends AbstractType> rootType(String kind) {
+    return switch (kind) {
+      case "text" -> YText.class;
+      case "xmltext" -> YXmlText.class;
+      case "xmlfragment" -> YXmlFragment.class;
+      case "xmlelement" -> YXmlElement.class;
+      case "array" -> YArray.class;
+      case "map" -> YMap.class;
+      default -> throw new IllegalArgumentException("unknown root kind " + kind);
+    };
   }
 
   /** The JSON value of one root: {@code toString()} for text and XML kinds, {@code toJSON()} otherwise. */

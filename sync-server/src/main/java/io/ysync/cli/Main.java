@@ -12,10 +12,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code ysync} command line: {@code ysync serve} runs the sync server, {@code ysync doc ...} runs document
@@ -34,6 +34,7 @@ public final class Main implements Callable<Integer> {
 
   private final OutputStream out;
   private final PrintStream err;
+  private final BatchDocuments batchDocuments;
 
   @Spec
   private CommandSpec spec;
@@ -45,8 +46,13 @@ public final class Main implements Callable<Integer> {
    * @param err where diagnostics go
    */
   public Main(OutputStream out, PrintStream err) {
+    this(out, err, null);
+  }
+
+  private Main(OutputStream out, PrintStream err, BatchDocuments batchDocuments) {
     this.out = out;
     this.err = err;
+    this.batchDocuments = batchDocuments;
   }
 
   /** Process entry point: runs {@link #run} on stdout/stderr and exits with its status. */
@@ -65,7 +71,12 @@ public final class Main implements Callable<Integer> {
    * @return the exit status, one of {@link ExitCodes}
    */
   public static int run(String[] args, OutputStream out, PrintStream err) {
-    CommandLine cl = new CommandLine(new Main(out, err));
+    return run(args, out, err, null);
+  }
+
+  /** {@link #run(String[], OutputStream, PrintStream)} as a job of a batch that shares documents between jobs. */
+  static int run(String[] args, OutputStream out, PrintStream err, BatchDocuments batchDocuments) {
+    CommandLine cl = new CommandLine(new Main(out, err, batchDocuments));
     PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     cl.setOut(outWriter);
     cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
@@ -136,6 +147,11 @@ public final class Main implements Callable<Integer> {
   /** The stream diagnostics are written to. */
   PrintStream err() {
     return err;
+  }
+
+  /** The documents of the batch this command runs in, or {@code null} outside a batch. */
+  BatchDocuments batchDocuments() {
+    return batchDocuments;
   }
 
   /** Without a subcommand: prints the usage to stderr and fails. */

@@ -18,7 +18,8 @@ public final class MergeCommand implements Callable<Integer> {
   @Option(names = "--v2", description = "Inputs and output are V2 (mergeUpdatesV2).")
   private boolean v2;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Update files.")
+  @Parameters(paramLabel = "FILE", arity = "1..*", parameterConsumer = FileListConsumer.class,
+      description = "Update files.")
   private List<Path> files = List.of();
 
   /** Writes the merged update. */

@@ -5,11 +5,13 @@ import io.ysync.server.BroadcastBus;
 import io.ysync.server.HocuspocusSettings;
 import io.ysync.server.InMemoryRoomStore;
 import io.ysync.server.LocalBroadcastBus;
+import io.ysync.server.ProxySettings;
 import io.ysync.server.RateLimitAction;
 import io.ysync.server.RoomStore;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.SyncServer;
 import io.ysync.server.TransportKind;
+import io.ysync.server.TrustedProxies;
 import io.ysync.server.auth.AuthMode;
 import io.ysync.server.redis.RedisBroadcastBus;
 import io.ysync.server.redis.RedisBusSettings;
@@ -167,6 +169,22 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Concurrent connections per client IP not admitted yet (no authorized request), 0 = unlimited "
           + "(default ${DEFAULT-VALUE}).")
   int maxUnauthenticatedPerIp;
+
+  @Option(names = "--trusted-proxies", defaultValue = "${env:YSYNC_TRUSTED_PROXIES:-}", paramLabel = "CIDR,...",
+      description = "Reverse proxies / load balancers whose forwarding headers are believed, as IPv4/IPv6 CIDRs or "
+          + "addresses (10.0.0.0/8,2001:db8::/32); the per-IP limits and logs then use the client address they "
+          + "report. Empty = trust nobody: the socket's peer is the client (env YSYNC_TRUSTED_PROXIES).")
+  String trustedProxies;
+
+  @Option(names = "--forwarded-header", defaultValue = "${env:YSYNC_FORWARDED_HEADER:-x-forwarded-for}",
+      description = "The header trusted proxies name the client in: x-forwarded-for or forwarded (RFC 7239); only "
+          + "this one is read (env YSYNC_FORWARDED_HEADER, default ${DEFAULT-VALUE}).")
+  String forwardedHeader;
+
+  @Option(names = "--proxy-protocol", defaultValue = "${env:YSYNC_PROXY_PROTOCOL:-false}",
+      description = "Connections from --trusted-proxies start with a PROXY protocol v1/v2 header (HAProxy, AWS NLB, "
+          + "ingress-nginx use-proxy-protocol) that names the client (env YSYNC_PROXY_PROTOCOL).")
+  boolean proxyProtocol;
 
   @Option(names = "--metrics-token", defaultValue = "${env:YSYNC_METRICS_TOKEN:-}",
       description = "GET /metrics requires 'Authorization: Bearer <this>'; empty = /metrics uses --auth "
@@ -365,6 +383,8 @@ public final class ServeCommand implements Callable<Integer> {
         .rateLimitPerSecond(rateLimit).rateBurst(rateBurst).rateLimitAction(RateLimitAction.parse(rateLimitAction))
         .maxConnectionsPerIp(maxConnectionsPerIp).maxUnauthenticatedPerIp(maxUnauthenticatedPerIp)
         .metricsToken(metricsToken.isBlank() ? null : metricsToken)
+        .proxies(new ProxySettings(TrustedProxies.parse(trustedProxies),
+            ProxySettings.ForwardedHeader.parse(forwardedHeader), proxyProtocol))
         .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout).pingInterval(pingInterval)
         .roomGrace(roomGrace).drainTime(drainTime)
         .writeBufferHighWaterMark(writeBufferHigh).slowConsumerTimeout(slowConsumerTimeout)

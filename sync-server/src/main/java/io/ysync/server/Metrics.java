@@ -38,6 +38,36 @@ public final class Metrics {
     final String label = name().toLowerCase(Locale.ROOT);
   }
 
+  /** Why a connection was refused: the {@code reason} label of {@code ysync_rejected_connections_total}. */
+  public enum ConnectionRefusal {
+    /** The client address has {@code --max-connections-per-ip} connections open. */
+    PER_IP_LIMIT,
+    /** The client address has {@code --max-unauthenticated-per-ip} connections not admitted yet. */
+    UNAUTHENTICATED_PER_IP_LIMIT,
+    /** A trusted proxy's connection did not start with a valid PROXY protocol header ({@code --proxy-protocol}). */
+    PROXY_PROTOCOL;
+
+    /** The label value (and the {@code reason=} of the log line). */
+    public final String label = name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Why a trusted proxy's forwarding header was not used and the peer address stood in for the client: the
+   * {@code reason} label of {@code ysync_forwarded_fallbacks_total}.
+   */
+  public enum ForwardedFallback {
+    /** The header could not be parsed (an element that is not an address, bad quoting or syntax). */
+    MALFORMED,
+    /**
+     * The first untrusted hop has no address: {@code unknown}, an obfuscated identifier ({@code for=_hidden}) or a
+     * {@code Forwarded} element without {@code for=}.
+     */
+    UNKNOWN;
+
+    /** The label value. */
+    public final String label = name().toLowerCase(Locale.ROOT);
+  }
+
   private static final double[] LATENCY_BUCKETS = {
       0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 
@@ -54,7 +84,8 @@ public final class Metrics {
   public final LongAdder rateLimitedFrames = new LongAdder();
   public final LongAdder slowConsumerDisconnects = new LongAdder();
   public final LongAdder protocolErrors = new LongAdder();
-  public final LongAdder rejectedConnections = new LongAdder();
+  private final LongAdder[] rejectedConnections = adders(ConnectionRefusal.values().length);
+  private final LongAdder[] forwardedFallbacks = adders(ForwardedFallback.values().length);
   public final LongAdder readOnlyRejections = new LongAdder();
   public final LongAdder httpRequests = new LongAdder();
   /** HTTP requests refused on their head, before any body was read (400, 401, 403, 413, 414, 431). */
@@ -123,6 +154,35 @@ public final class Metrics {
     awarenessRefused[reason.ordinal()].add(entries);
   }
 
+  /** Counts a connection refused for {@code reason}. */
+  public void connectionRefused(ConnectionRefusal reason) {
+    rejectedConnections[reason.ordinal()].increment();
+  }
+
+  /** Connections refused for {@code reason} (tests, diagnostics). */
+  public long rejectedConnections(ConnectionRefusal reason) {
+    return rejectedConnections[reason.ordinal()].sum();
+  }
+
+  /** Connections refused for any reason. */
+  public long rejectedConnections() {
+    long n = 0;
+    for (LongAdder a : rejectedConnections) {
+      n += a.sum();
+    }
+    return n;
+  }
+
+  /** Counts a request whose trusted proxy's forwarding header was not used, for {@code reason}. */
+  public void forwardedFallback(ForwardedFallback reason) {
+    forwardedFallbacks[reason.ordinal()].increment();
+  }
+
+  /** Forwarding headers not used for {@code reason} (tests, diagnostics). */
+  public long forwardedFallbacks(ForwardedFallback reason) {
+    return forwardedFallbacks[reason.ordinal()].sum();
+  }
+
   /** Awareness entries refused for {@code reason} (tests, diagnostics). */
   public long awarenessRefused(AwarenessRefusal reason) {
     return awarenessRefused[reason.ordinal()].sum();
@@ -183,9 +243,20 @@ public final class Metrics {
         "Connections and event streams cut for not reading fast enough (outbound bytes over their bound).",
         slowConsumerDisconnects.sum());
     counter(sb, "ysync_protocol_errors_total", "Connections closed for malformed messages.", protocolErrors.sum());
-    counter(sb, "ysync_rejected_connections_total",
-        "Connections refused by a per-IP limit (all connections, or those not admitted yet).",
-        rejectedConnections.sum());
+    sb.append("# HELP ysync_rejected_connections_total Connections refused, by reason (a per-IP limit on the ")
+        .append("client address, or a bad PROXY protocol header).\n");
+    sb.append("# TYPE ysync_rejected_connections_total counter\n");
+    for (ConnectionRefusal r : ConnectionRefusal.values()) {
+      sb.append("ysync_rejected_connections_total{reason=\"").append(r.label).append("\"} ")
+          .append(rejectedConnections[r.ordinal()].sum()).append('\n');
+    }
+    sb.append("# HELP ysync_forwarded_fallbacks_total Requests from a trusted proxy whose forwarding header was not ")
+        .append("used (the proxy's address stood in for the client), by reason.\n");
+    sb.append("# TYPE ysync_forwarded_fallbacks_total counter\n");
+    for (ForwardedFallback r : ForwardedFallback.values()) {
+      sb.append("ysync_forwarded_fallbacks_total{reason=\"").append(r.label).append("\"} ")
+          .append(forwardedFallbacks[r.ordinal()].sum()).append('\n');
+    }
     counter(sb, "ysync_read_only_rejections_total", "Updates refused from read-only connections.",
         readOnlyRejections.sum());
     counter(sb, "ysync_http_requests_total", "HTTP requests (API, health, metrics).", httpRequests.sum());

@@ -51,6 +51,8 @@ import java.util.Objects;
  *     server's authentication: any valid JWT, or none in development mode)
  * @param awareness what one connection may put into a room's awareness (sizes, client ids, read-only tokens)
  * @param hocuspocus the Hocuspocus endpoint (path, or off) and its limits
+ * @param proxies trusted reverse proxies: where the client address of a connection comes from (forwarding headers,
+ *     PROXY protocol); by default nobody is trusted and the socket's peer is the client
  */
 public record ServerConfig(
     String host, int port, Path dataDir, String redisUrl, String pathPrefix,
@@ -62,7 +64,8 @@ public record ServerConfig(
     boolean demoPage, boolean signaling, Duration sseHeartbeat,
     String webhookUrl, String webhookSecret, Duration webhookDebounce,
     String instanceId, String redisChannelPrefix, Duration redisRepairInterval, Duration writeCoalesce,
-    int maxUnauthenticatedPerIp, String metricsToken, AwarenessLimits awareness, HocuspocusSettings hocuspocus) {
+    int maxUnauthenticatedPerIp, String metricsToken, AwarenessLimits awareness, HocuspocusSettings hocuspocus,
+    ProxySettings proxies) {
 
   /** A builder with the defaults of {@code ysync serve}. */
   public static Builder builder() {
@@ -88,6 +91,7 @@ public record ServerConfig(
     b.metricsToken = metricsToken;
     b.awareness = awareness;
     b.hocuspocus = hocuspocus;
+    b.proxies = proxies;
     return b;
   }
 
@@ -137,6 +141,7 @@ public record ServerConfig(
     m.put("metrics-token", metricsToken == null ? "unset" : "***");
     m.putAll(awareness.describe());
     m.putAll(hocuspocus.describe());
+    m.putAll(proxies.describe());
     return m;
   }
 
@@ -180,6 +185,7 @@ public record ServerConfig(
     String metricsToken;
     AwarenessLimits awareness = AwarenessLimits.DEFAULTS;
     HocuspocusSettings hocuspocus = HocuspocusSettings.DEFAULTS;
+    ProxySettings proxies = ProxySettings.DEFAULTS;
 
     private Builder() {}
 
@@ -221,6 +227,7 @@ public record ServerConfig(
     public Builder metricsToken(String v) { metricsToken = v; return this; }
     public Builder awareness(AwarenessLimits v) { awareness = v; return this; }
     public Builder hocuspocus(HocuspocusSettings v) { hocuspocus = v; return this; }
+    public Builder proxies(ProxySettings v) { proxies = v; return this; }
 
     /**
      * Validates and builds.
@@ -247,6 +254,7 @@ public record ServerConfig(
       check(metricsToken == null || !metricsToken.isBlank(), "metrics-token must not be blank");
       Objects.requireNonNull(awareness, "awareness");
       Objects.requireNonNull(hocuspocus, "hocuspocus");
+      Objects.requireNonNull(proxies, "proxies");
       check(writeBufferHighWaterMark >= 1024, "write-buffer-high must be at least 1024, not %s",
           writeBufferHighWaterMark);
       check(ioThreads >= 0, "io-threads must not be negative, not %s", ioThreads);
@@ -269,7 +277,7 @@ public record ServerConfig(
           maxConnectionsPerIp, handshakeTimeout, idleTimeout, pingInterval, roomGrace, drainTime,
           writeBufferHighWaterMark, slowConsumerTimeout, transport, ioThreads, demoPage, signaling, sseHeartbeat,
           webhookUrl, webhookSecret, webhookDebounce, instanceId, redisChannelPrefix, redisRepairInterval,
-          writeCoalesce, maxUnauthenticatedPerIp, metricsToken, awareness, hocuspocus);
+          writeCoalesce, maxUnauthenticatedPerIp, metricsToken, awareness, hocuspocus, proxies);
       if (authMode == AuthMode.OFF) {
         check(c.bindsLoopback() || insecureNoAuth,
             "authentication is off, so ysync binds to loopback only; give --insecure-no-auth to serve %s anyway", host);

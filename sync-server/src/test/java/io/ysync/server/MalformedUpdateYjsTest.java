@@ -12,6 +12,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.ysync.crdt.TestData;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
 import io.ysync.server.auth.Principal;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class MalformedUpdateYjsTest extends NettyTestBase {
-  private static final Path CASES = TestData.path("yjs/cases.jsonl");
+  private static final Path CASES = TestData.file("yjs/cases.jsonl");
   private final List<byte[]> updates = new ArrayList<>();
   private TestRooms rooms;
 

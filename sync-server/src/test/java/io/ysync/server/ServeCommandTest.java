@@ -84,4 +84,20 @@ class ServeCommandTest {
     assertTrue(e.getMessage().contains("awareness-max-room-bytes"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> parse("--awareness-max-clients-per-connection", "0"));
   }
+
+  @Test
+  void proxyFlags_defaultToTrustingNobody_andAreParsed() throws Exception {
+    ServerConfig defaults = parse();
+    assertEquals(ProxySettings.DEFAULTS, defaults.proxies());
+    assertEquals("none", defaults.describe().get("trusted-proxies"));
+    ServerConfig c = parse("--trusted-proxies", "10.0.0.0/8, 2001:db8::/32", "--forwarded-header", "Forwarded",
+        "--proxy-protocol");
+    assertTrue(c.proxies().trusted().contains(java.net.InetAddress.getByName("10.2.3.4")));
+    assertEquals(ProxySettings.ForwardedHeader.FORWARDED, c.proxies().header());
+    assertTrue(c.proxies().proxyProtocol());
+    assertEquals("10.0.0.0/8,2001:db8::/32", c.describe().get("trusted-proxies"));
+    assertThrows(IllegalArgumentException.class, () -> parse("--trusted-proxies", "ingress.local"));
+    assertThrows(IllegalArgumentException.class, () -> parse("--forwarded-header", "x-real-ip"));
+    assertThrows(IllegalArgumentException.class, () -> parse("--proxy-protocol"));
+  }
 }

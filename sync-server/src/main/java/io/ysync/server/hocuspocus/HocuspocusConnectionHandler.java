@@ -23,6 +23,7 @@ import io.ysync.server.Metrics;
 import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.ServerContext;
+import io.ysync.server.http.ClientAddress;
 import io.ysync.server.http.PipelineNames;
 import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
@@ -101,7 +102,7 @@ public final class HocuspocusConnectionHandler extends ChannelInboundHandlerAdap
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
     LOG.info("event=connect conn={} protocol=hocuspocus remote={}", channel.id().asShortText(),
-        channel.remoteAddress());
+        ClientAddress.describe(channel));
     ServerConfig config = server.config();
     wheel = LivenessWheel.of(ctx.executor(), config.pingInterval(), config.idleTimeout());
     nextPingTick = wheel.now() + wheel.ticks(config.pingInterval());

@@ -75,7 +75,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private void armTimeout(ChannelHandlerContext ctx) {
     disarmTimeout();
     timeout = ctx.executor().schedule(() -> {
-      LOG.debug("event=handshake_timeout remote={}", ctx.channel().remoteAddress());
+      LOG.debug("event=handshake_timeout remote={}", ClientAddress.describe(ctx.channel()));
       ctx.close();
     }, server.config().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -167,7 +167,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     try {
       principal = RequestGate.principal(ctx, server, req, query);
     } catch (AuthException e) {
-      LOG.info("event=auth_failed remote={} room=\"{}\" reason=\"{}\"", ctx.channel().remoteAddress(),
+      LOG.info("event=auth_failed remote={} room=\"{}\" reason=\"{}\"", ClientAddress.describe(ctx.channel()),
           LogText.safe(room), e.reason().text());
       FullHttpResponse res = response(req, HttpResponseStatus.UNAUTHORIZED,
           ("unauthorized: " + e.reason().text() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
@@ -177,7 +177,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     if (!principal.allows(room)) {
-      LOG.info("event=forbidden remote={} room=\"{}\" subject=\"{}\"", ctx.channel().remoteAddress(),
+      LOG.info("event=forbidden remote={} room=\"{}\" subject=\"{}\"", ClientAddress.describe(ctx.channel()),
           LogText.safe(room), LogText.safe(principal.subject()));
       respond(ctx, req, HttpResponseStatus.FORBIDDEN, "token does not grant access to this document\n", false);
       return;

@@ -2,6 +2,10 @@ package io.ysync.server.http;
 
 /** Names of the pipeline handlers; every handler is added under one of these. */
 public final class PipelineNames {
+  /** PROXY protocol v1/v2 header decoder (Netty's {@code HAProxyMessageDecoder}); trusted peers, {@code --proxy-protocol}. */
+  public static final String PROXY_DECODER = "proxy-decoder";
+  /** Takes the client address from the PROXY header ({@link ProxyProtocolHandler}), then leaves. */
+  public static final String PROXY_PROTOCOL = "proxy-protocol";
   /** Per-IP connection limit ({@link ConnectionLimitHandler}). */
   public static final String CONNECTION_LIMIT = "connection-limit";
   /** Per-IP limit on connections not admitted yet ({@link UnauthenticatedLimitHandler}). */

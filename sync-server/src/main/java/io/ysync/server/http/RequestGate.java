@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.ysync.server.LogText;
+import io.ysync.server.Metrics.ConnectionRefusal;
 import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.AuthException;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each request head, in order:
  * <ol>
+ *   <li>on a connection from a trusted proxy, the client address is taken from the forwarding header and the
+ *       connection is counted for it against the per-address limits ({@link ProxiedClients}); over a limit the
+ *       request is answered 429 and the connection closes (the limit logs and counts the refusal);</li>
  *   <li>a head the codec could not parse is refused: request line over the codec's limit 414, headers over it 431,
  *       anything else 400;</li>
  *   <li>the path must percent-decode to valid UTF-8 and the query must decode ({@link RoomNames#decodePath}), else
@@ -79,6 +83,8 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
   private final ServerContext server;
   /** Null when there is no limit on unadmitted connections per address. */
   private final UnauthenticatedLimitHandler unauthenticated;
+  /** Null when no proxy is trusted. */
+  private final ProxiedClients proxied;
   private State state = State.HEAD;
   /** The principal of the request being served; {@code null} for open routes and before admission. */
   private Principal admitted;
@@ -89,9 +95,14 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
   private ChannelFuture refusalWritten;
   private ScheduledFuture<?> lingerTimer;
 
-  RequestGate(ServerContext server, UnauthenticatedLimitHandler unauthenticated) {
+  /**
+   * @param unauthenticated the limit on unadmitted connections per address, or {@code null} when off
+   * @param proxied the client addresses of trusted proxies' connections, or {@code null} when no proxy is trusted
+   */
+  RequestGate(ServerContext server, UnauthenticatedLimitHandler unauthenticated, ProxiedClients proxied) {
     this.server = server;
     this.unauthenticated = unauthenticated;
+    this.proxied = proxied;
   }
 
   /**
@@ -132,6 +143,13 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
 
   private void onHead(ChannelHandlerContext ctx, HttpRequest head) {
     admitted = null;
+    if (proxied != null) {
+      ConnectionRefusal refusal = proxied.onRequestHead(ctx.channel(), head.headers());
+      if (refusal != null) {
+        answer(ctx, head, HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from this address");
+        return;
+      }
+    }
     DecoderResult decoded = head.decoderResult();
     if (!decoded.isSuccess()) {
       Throwable cause = decoded.cause();
@@ -249,10 +267,7 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
    */
   private void refuse(ChannelHandlerContext ctx, HttpObject msg, String path, HttpResponseStatus status,
       String reason) {
-    state = State.REFUSED;
-    admitted = null;
     server.metrics().requestsRefused.increment();
-    boolean bodyFollows = false;
     String method = "-";
     String target = path;
     if (msg instanceof HttpRequest head) {
@@ -262,15 +277,28 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
         int q = uri.indexOf('?');
         target = q < 0 ? uri : uri.substring(0, q); // never the query: it may carry a token
       }
+    }
+    LOG.info("request_refused", "remote={} method={} path=\"{}\" status={} reason=\"{}\"",
+        ClientAddress.describe(ctx.channel()), LogText.safe(method), LogText.safe(target == null ? "-" : target),
+        status.code(), reason);
+    answer(ctx, msg, status, reason);
+  }
+
+  /**
+   * The refusal itself, without log line or count: answers {@code status} with the fixed {@code reason} and closes
+   * (after the body, if one is on the way, has been dropped or the linger time passed). Releases {@code msg}.
+   */
+  private void answer(ChannelHandlerContext ctx, HttpObject msg, HttpResponseStatus status, String reason) {
+    state = State.REFUSED;
+    admitted = null;
+    boolean bodyFollows;
+    if (msg instanceof HttpRequest head) {
       bodyFollows = head.decoderResult().isSuccess() && !(head instanceof LastHttpContent)
           && (HttpUtil.isTransferEncodingChunked(head) || declaredLength(head) > 0);
     } else {
       bodyFollows = !(msg instanceof LastHttpContent);
     }
     ReferenceCountUtil.release(msg);
-    LOG.info("request_refused", "remote={} method={} path=\"{}\" status={} reason=\"{}\"",
-        ctx.channel().remoteAddress(), LogText.safe(method), LogText.safe(target == null ? "-" : target),
-        status.code(), reason);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.copiedBuffer(status.code() == 401 ? "unauthorized: " + reason + "\n" : reason + "\n",
             StandardCharsets.UTF_8));

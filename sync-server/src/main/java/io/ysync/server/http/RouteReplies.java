@@ -46,7 +46,7 @@ public final class RouteReplies {
     try {
       return RequestGate.principal(ctx, server, req, query);
     } catch (AuthException e) {
-      LOG.info("auth_failed", "remote={} path=\"{}\" reason=\"{}\"", ctx.channel().remoteAddress(),
+      LOG.info("auth_failed", "remote={} path=\"{}\" reason=\"{}\"", ClientAddress.describe(ctx.channel()),
           LogText.safe(path), e.reason().text());
       FullHttpResponse res = plain(HttpResponseStatus.UNAUTHORIZED, "unauthorized: " + e.reason().text() + "\n");
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");

@@ -3,16 +3,19 @@ package io.ysync.server.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.ysync.server.ProxySettings;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.ServerContext;
 
 /**
- * The pipeline of an accepted connection, before the upgrade:
+ * The pipeline of an accepted connection, before the upgrade: (for a trusted proxy's connection with
+ * {@code --proxy-protocol}: {@value PipelineNames#PROXY_DECODER} -> {@value PipelineNames#PROXY_PROTOCOL} ->)
  * {@value PipelineNames#CONNECTION_LIMIT} -> {@value PipelineNames#UNAUTHENTICATED_LIMIT} ->
  * {@value PipelineNames#HTTP_CODEC} -> {@value PipelineNames#HTTP_GATE} -> {@value PipelineNames#HTTP_AGGREGATOR} ->
  * {@value PipelineNames#HTTP_HANDLER} -> {@value PipelineNames#WS_PROTOCOL} -> {@value PipelineNames#EXCEPTION}.
@@ -37,15 +40,22 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
   private final ServerContext server;
   private final ConnectionLimitHandler connectionLimit;
   private final UnauthenticatedLimitHandler unauthenticatedLimit;
+  /** Null when no proxy is trusted. */
+  private final ProxiedClients proxiedClients;
   private final ExceptionHandler exceptionHandler;
   private final WebSocketServerProtocolConfig wsConfig;
 
   public ServerInitializer(ServerContext server) {
     this.server = server;
     ServerConfig config = server.config();
-    this.connectionLimit = new ConnectionLimitHandler(config.maxConnectionsPerIp(), server.metrics());
+    ProxySettings proxies = config.proxies();
+    this.connectionLimit = config.maxConnectionsPerIp() > 0
+        ? new ConnectionLimitHandler(config.maxConnectionsPerIp(), server.metrics(), proxies.trusted()) : null;
     this.unauthenticatedLimit = config.maxUnauthenticatedPerIp() > 0
-        ? new UnauthenticatedLimitHandler(config.maxUnauthenticatedPerIp(), server.metrics()) : null;
+        ? new UnauthenticatedLimitHandler(config.maxUnauthenticatedPerIp(), server.metrics(), proxies.trusted())
+        : null;
+    this.proxiedClients = proxies.trusted().isEmpty() ? null
+        : new ProxiedClients(proxies, server.metrics(), connectionLimit, unauthenticatedLimit);
     this.exceptionHandler = new ExceptionHandler(server.metrics());
     String prefix = config.pathPrefix();
     String wsPath = prefix.equals("/") ? "/" : prefix.substring(0, prefix.length() - 1);
@@ -80,7 +90,12 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (server.config().maxConnectionsPerIp() > 0) {
+    if (proxiedClients != null && server.config().proxies().proxyProtocol() && proxiedClients.fromTrustedPeer(ch)) {
+      ch.pipeline()
+          .addLast(PipelineNames.PROXY_DECODER, new HAProxyMessageDecoder())
+          .addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(proxiedClients, server.metrics()));
+    }
+    if (connectionLimit != null) {
       ch.pipeline().addLast(PipelineNames.CONNECTION_LIMIT, connectionLimit);
     }
     if (unauthenticatedLimit != null) {
@@ -89,7 +104,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline()
         .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES,
             MAX_CHUNK_BYTES))
-        .addLast(PipelineNames.HTTP_GATE, new RequestGate(server, unauthenticatedLimit))
+        .addLast(PipelineNames.HTTP_GATE, new RequestGate(server, unauthenticatedLimit, proxiedClients))
         .addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(server.config().maxFrameBytes()))
         .addLast(PipelineNames.HTTP_HANDLER, new HttpRequestHandler(server))
         .addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig))

@@ -4,13 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
+import io.ysync.server.LogText;
+import io.ysync.server.Metrics.ConnectionRefusal;
 import io.ysync.server.Metrics;
 import io.ysync.server.RateLimitedLog;
+import io.ysync.server.TrustedProxies;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,57 +20,63 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections that only ask open routes ({@code /healthz}, the demo page) stay counted while they are open; the
  * handshake timeout closes them when they idle between requests.
+ *
+ * <p>A connection from a trusted proxy is counted once its client is known (PROXY header or request head, through
+ * {@link #acquire} from {@link ProxiedClients}), not at accept. A refusal logs one rate-limited line
+ * ({@code event=connection_refused remote=<client> reason=unauthenticated_per_ip_limit}) and counts
+ * {@code ysync_rejected_connections_total{reason="unauthenticated_per_ip_limit"}}.
  */
 @Sharable
 final class UnauthenticatedLimitHandler extends ChannelInboundHandlerAdapter {
   private static final RateLimitedLog LOG =
       RateLimitedLog.of(LoggerFactory.getLogger(UnauthenticatedLimitHandler.class));
-  private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("ysync.unauthenticated-ip");
 
-  private final int limit;
+  private final AddressCounts counts;
   private final Metrics metrics;
-  private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+  private final TrustedProxies trusted;
 
-  /** @param limit unadmitted connections per address, at least 1 */
-  UnauthenticatedLimitHandler(int limit, Metrics metrics) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1, not " + limit);
-    }
-    this.limit = limit;
+  /** @param limit unadmitted connections per client address, at least 1 */
+  UnauthenticatedLimitHandler(int limit, Metrics metrics, TrustedProxies trusted) {
+    this.counts = new AddressCounts(limit, "ysync.unauthenticated-ip");
     this.metrics = metrics;
+    this.trusted = trusted;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    if (ctx.channel().remoteAddress() instanceof InetSocketAddress isa && isa.getAddress() != null) {
-      InetAddress ip = isa.getAddress();
-      int[] n = new int[1];
-      perIp.compute(ip, (k, v) -> {
-        AtomicInteger c = v != null ? v : new AtomicInteger();
-        n[0] = c.incrementAndGet(); // inside compute: a concurrent release cannot drop the entry meanwhile
-        return c;
-      });
-      ctx.channel().attr(COUNTED).set(ip);
-      if (n[0] > limit) {
-        release(ctx.channel());
-        metrics.rejectedConnections.increment();
-        LOG.info("connection_refused", "remote={} reason=unauthenticated_per_ip_limit limit={}", isa, limit);
-        ctx.close();
-        return;
-      }
+    ClientAddress peer = ClientAddress.of(ctx.channel().remoteAddress());
+    if (peer != null && !trusted.contains(peer.address()) && !acquire(ctx.channel(), peer)) {
+      ctx.close();
+      return;
     }
     super.channelActive(ctx);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    release(ctx.channel());
+    counts.release(ctx.channel());
     super.channelInactive(ctx);
+  }
+
+  /**
+   * Counts the unadmitted {@code channel} for {@code client} (moving a count it holds for another client); an
+   * admitted channel (this handler left its pipeline) is not counted. Event loop of the channel only.
+   *
+   * @return false when the client is at the limit: the refusal is logged and counted, the caller closes
+   */
+  boolean acquire(Channel channel, ClientAddress client) {
+    if (channel.pipeline().context(this) == null || counts.acquire(channel, client.address())) {
+      return true;
+    }
+    metrics.connectionRefused(ConnectionRefusal.UNAUTHENTICATED_PER_IP_LIMIT);
+    LOG.info("connection_refused", "remote={} reason={} limit={}", LogText.safe(client),
+        ConnectionRefusal.UNAUTHENTICATED_PER_IP_LIMIT.label, counts.limit());
+    return false;
   }
 
   /** The connection was admitted: it no longer counts, and this handler leaves its pipeline. Event loop only. */
   void admitted(Channel channel) {
-    release(channel);
+    counts.release(channel);
     if (channel.pipeline().context(this) != null) {
       channel.pipeline().remove(this);
     }
@@ -79,14 +84,6 @@ final class UnauthenticatedLimitHandler extends ChannelInboundHandlerAdapter {
 
   /** Unadmitted connections of {@code ip} (tests). */
   int count(InetAddress ip) {
-    AtomicInteger n = perIp.get(ip);
-    return n == null ? 0 : n.get();
-  }
-
-  private void release(Channel channel) {
-    InetAddress ip = channel.attr(COUNTED).getAndRemove(); // removed: an admitted connection keeps no attribute
-    if (ip != null) {
-      perIp.computeIfPresent(ip, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
-    }
+    return counts.count(ip);
   }
 }

@@ -22,6 +22,7 @@ import io.ysync.server.LogText;
 import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
+import io.ysync.server.http.ClientAddress;
 import io.ysync.server.http.RoomNames;
 import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
@@ -110,7 +111,7 @@ final class SignalingHandler extends ChannelInboundHandlerAdapter {
     started = true;
     server.metrics().signalingConnections.incrementAndGet();
     LOG.info("event=signaling_connect conn={} remote={} subject=\"{}\"", channel.id().asShortText(),
-        channel.remoteAddress(), LogText.safe(principal.subject()));
+        ClientAddress.describe(channel), LogText.safe(principal.subject()));
     long ping = server.config().pingInterval().toMillis();
     pingTask = ctx.executor().scheduleAtFixedRate(() -> {
       if (!pongReceived) {

@@ -27,6 +27,7 @@ import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
+import io.ysync.server.http.ClientAddress;
 import io.ysync.server.http.PipelineNames;
 import io.ysync.server.room.Room;
 import java.util.ArrayDeque;
@@ -107,7 +108,7 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
     server.metrics().connectionsTotal.increment();
     if (LOG.isInfoEnabled()) { // the id is cached by the channel once asked for: only when logged
       LOG.info("event=connect conn={} room=\"{}\" remote={} subject=\"{}\" mode={}", connection.id(),
-          LogText.safe(roomName), channel.remoteAddress(), LogText.safe(principal.subject()),
+          LogText.safe(roomName), ClientAddress.describe(channel), LogText.safe(principal.subject()),
           principal.readOnly() ? "read-only" : "rw");
     }
     this.ctx = ctx;

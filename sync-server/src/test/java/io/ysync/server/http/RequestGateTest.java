@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ysync.server.Metrics;
 import io.ysync.server.NettyTestBase;
 import io.ysync.server.RawHttp;
 import io.ysync.server.ServerConfig;
@@ -265,6 +266,6 @@ class RequestGateTest extends NettyTestBase {
         .readResponse().status());
     RawHttp fourth = connect();
     assertEquals(200, fourth.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
-    assertTrue(server.metrics().rejectedConnections.sum() >= 1);
+    assertTrue(server.metrics().rejectedConnections(Metrics.ConnectionRefusal.UNAUTHENTICATED_PER_IP_LIMIT) >= 1);
   }
 }
