@@ -1,22 +1,10 @@
 package io.ysync.server.hocuspocus;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
 import io.ysync.server.Metrics;
@@ -29,7 +17,7 @@ import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
 import io.ysync.server.ws.Connection;
 import io.ysync.server.ws.ConnectionGuards;
-import io.ysync.server.ws.LivenessWheel;
+import io.ysync.server.ws.ServerWebSocketHandler;
 import io.ysync.server.ws.SessionFailure;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@value HocuspocusProtocol#CLOSE_CONNECTION_TIMEOUT} (the deadline counts from the upgrade; traffic does not extend
  * it). Messages of a type the protocol does not define are ignored, as {@code @hocuspocus/server} ignores them.
  */
-public final class HocuspocusConnectionHandler extends ChannelInboundHandlerAdapter implements LivenessWheel.Member {
+public final class HocuspocusConnectionHandler extends ServerWebSocketHandler {
   /** Pipeline name of this handler. */
   public static final String NAME = "hocuspocus";
   private static final Logger LOG = LoggerFactory.getLogger(HocuspocusConnectionHandler.class);
@@ -58,23 +46,14 @@ public final class HocuspocusConnectionHandler extends ChannelInboundHandlerAdap
   private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
       AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
-  private final ServerContext server;
   private final ConnectionGuards guards;
   private DocumentSessions documents;
   private boolean inactive;
   private ScheduledFuture<?> authDeadline;
-  /** The fragments of a message being received, or {@code null}. */
-  private CompositeByteBuf fragments;
-  // liveness (event loop only)
   private ChannelHandlerContext ctx;
-  private LivenessWheel wheel;
-  private int wheelSlot = -1;
-  private boolean pongReceived = true;
-  private long nextPingTick;
-  private long lastReadTick;
 
   public HocuspocusConnectionHandler(ServerContext server) {
-    this.server = server;
+    super(server);
     this.guards = new ConnectionGuards(server);
   }
 
@@ -104,10 +83,7 @@ public final class HocuspocusConnectionHandler extends ChannelInboundHandlerAdap
     LOG.info("event=connect conn={} protocol=hocuspocus remote={}", channel.id().asShortText(),
         ClientAddress.describe(channel));
     ServerConfig config = server.config();
-    wheel = LivenessWheel.of(ctx.executor(), config.pingInterval(), config.idleTimeout());
-    nextPingTick = wheel.now() + wheel.ticks(config.pingInterval());
-    lastReadTick = wheel.now();
-    wheel.join(this);
+    startLiveness(ctx);
     authDeadline = ctx.executor().schedule(() -> {
       if (!inactive && !documents.anyAuthenticated()) {
         ctx.fireExceptionCaught(new CloseConnectionException(HocuspocusProtocol.CLOSE_CONNECTION_TIMEOUT,
@@ -117,109 +93,26 @@ public final class HocuspocusConnectionHandler extends ChannelInboundHandlerAdap
   }
 
   @Override
-  public void onTick(long tick) {
+  protected boolean beforeTick() {
     if (inactive) {
-      return;
+      return false;
     }
     if (server.draining().get() && documents.openDocuments() == 0
         && ctx.channel().attr(ServerContext.CLOSING).get() == null) {
       // shutting down: rooms close the sockets of their documents; a socket without documents is closed here
       ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.GOING_AWAY, "server shutting down"));
-      return;
+      return false;
     }
-    ServerConfig config = server.config();
-    if (tick - lastReadTick >= wheel.ticks(config.idleTimeout())) {
-      lastReadTick = tick; // one close attempt per idle period
-      ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.GOING_AWAY, "idle timeout"));
-      return;
-    }
-    if (tick >= nextPingTick) {
-      nextPingTick = tick + wheel.ticks(config.pingInterval());
-      if (!pongReceived) {
-        LOG.info("event=ping_timeout conn={} protocol=hocuspocus", ctx.channel().id().asShortText());
-        ctx.close();
-        return;
-      }
-      pongReceived = false;
-      ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
-    }
+    return true;
   }
 
   @Override
-  public int wheelSlot() {
-    return wheelSlot;
+  protected String logFields() {
+    return "conn=" + ctx.channel().id().asShortText() + " protocol=hocuspocus";
   }
 
   @Override
-  public void wheelSlot(int slot) {
-    wheelSlot = slot;
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (wheel != null) {
-      lastReadTick = wheel.now();
-    }
-    if (!(msg instanceof WebSocketFrame frame)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    try {
-      if (frame instanceof BinaryWebSocketFrame) {
-        if (fragments != null) {
-          throw new CloseConnectionException(CloseCodes.PROTOCOL_ERROR, "new message before the last fragment");
-        }
-        if (frame.isFinalFragment()) {
-          onBinary(frame.content());
-        } else {
-          fragments = ctx.alloc().compositeBuffer(16);
-          addFragment(frame);
-        }
-      } else if (frame instanceof ContinuationWebSocketFrame) {
-        if (fragments == null) {
-          throw new CloseConnectionException(CloseCodes.PROTOCOL_ERROR, "continuation without a first fragment");
-        }
-        addFragment(frame);
-        if (frame.isFinalFragment()) {
-          CompositeByteBuf message = fragments;
-          fragments = null;
-          try {
-            onBinary(message);
-          } finally {
-            message.release();
-          }
-        }
-      } else if (frame instanceof PongWebSocketFrame) {
-        pongReceived = true;
-      } else if (frame instanceof PingWebSocketFrame) {
-        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
-      } else if (frame instanceof CloseWebSocketFrame) {
-        if (ctx.channel().attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) == null) {
-          // the peer closes: answer with its own close frame, then close the socket (RFC 6455 5.5.1)
-          ctx.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
-        } else {
-          ctx.close(); // the peer answered our close frame
-        }
-      } else if (frame instanceof TextWebSocketFrame) {
-        throw new CloseConnectionException(CloseCodes.UNSUPPORTED_DATA, "text frames are not supported");
-      }
-    } finally {
-      ReferenceCountUtil.release(frame);
-    }
-  }
-
-  private void addFragment(WebSocketFrame frame) throws TooLongFrameException {
-    ByteBuf content = frame.content();
-    if (fragments.readableBytes() + content.readableBytes() > server.config().maxFrameBytes()) {
-      fragments.release();
-      fragments = null;
-      throw new TooLongFrameException("message larger than " + server.config().maxFrameBytes() + " bytes");
-    }
-    fragments.addComponent(true, content.retain());
-  }
-
-  private void onBinary(ByteBuf content) throws ProtocolException {
-    pongReceived = true; // any traffic proves liveness
+  protected void onBinary(ByteBuf content) throws ProtocolException {
     if (documents == null || !guards.admitMessage()) {
       return;
     }
@@ -294,15 +187,9 @@ public final class HocuspocusConnectionHandler extends ChannelInboundHandlerAdap
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     inactive = true;
-    if (wheel != null) {
-      wheel.leave(this);
-    }
+    stopFrames();
     guards.stop();
     ConnectionGuards.cancel(authDeadline);
-    if (fragments != null) {
-      fragments.release();
-      fragments = null;
-    }
     if (documents != null) {
       int open = documents.openDocuments();
       documents.closeAll();

@@ -1,30 +1,17 @@
 package io.ysync.server.ws;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
 import io.ysync.server.LogText;
 import io.ysync.server.Metrics;
 import io.ysync.server.RateLimitedLog;
-import io.ysync.server.ServerConfig;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
 import io.ysync.server.http.ClientAddress;
@@ -45,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Pings, missed pongs and the idle timeout are checked by the event loop's shared {@link LivenessWheel}; an idle
  * connection owns no scheduled task (only a token with an expiry time schedules one).
  */
-public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter implements LivenessWheel.Member {
+public final class YjsConnectionHandler extends ServerWebSocketHandler {
   private static final Logger LOG = LoggerFactory.getLogger(YjsConnectionHandler.class);
   /** Lines a client can cause at will. */
   private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
@@ -53,7 +40,6 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
   private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
       AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
-  private final ServerContext server;
   /** The room's name; the room's own instance once joined (one string per room, not per connection). */
   private String roomName;
   private final Principal principal;
@@ -62,21 +48,12 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
   private Room room;
   private boolean joined;
   private boolean inactive;
-  /** The fragments of a message being received, or {@code null}. */
-  private CompositeByteBuf fragments;
   /** Messages received before the room was ready; allocated on first use. */
   private ArrayDeque<YMessage> pending;
   private final ConnectionGuards guards;
-  // liveness (event loop only)
-  private ChannelHandlerContext ctx;
-  private LivenessWheel wheel;
-  private int wheelSlot = -1;
-  private boolean pongReceived = true;
-  private long nextPingTick;
-  private long lastReadTick;
 
   public YjsConnectionHandler(ServerContext server, String roomName, Principal principal) {
-    this.server = server;
+    super(server);
     this.roomName = roomName;
     this.principal = principal;
     this.guards = new ConnectionGuards(server);
@@ -111,12 +88,7 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
           LogText.safe(roomName), ClientAddress.describe(channel), LogText.safe(principal.subject()),
           principal.readOnly() ? "read-only" : "rw");
     }
-    this.ctx = ctx;
-    ServerConfig config = server.config();
-    wheel = LivenessWheel.of(ctx.executor(), config.pingInterval(), config.idleTimeout());
-    nextPingTick = wheel.now() + wheel.ticks(config.pingInterval());
-    lastReadTick = wheel.now();
-    wheel.join(this);
+    startLiveness(ctx);
     guards.expireWith(ctx, principal);
     channel.config().setAutoRead(false);
     server.registry().acquireForConnection(roomName).whenComplete((r, err) -> ctx.executor().execute(() -> {
@@ -148,20 +120,13 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
   }
 
   @Override
-  public void onTick(long tick) {
-    if (inactive) {
-      return;
-    }
-    ServerConfig config = server.config();
-    if (tick - lastReadTick >= wheel.ticks(config.idleTimeout())) {
-      lastReadTick = tick; // one close attempt per idle period
-      ctx.fireExceptionCaught(new CloseConnectionException(CloseCodes.GOING_AWAY, "idle timeout"));
-      return;
-    }
-    if (tick >= nextPingTick) {
-      nextPingTick = tick + wheel.ticks(config.pingInterval());
-      ping();
-    }
+  protected boolean beforeTick() {
+    return !inactive;
+  }
+
+  @Override
+  protected String logFields() {
+    return "conn=" + connection.id() + " room=\"" + LogText.safe(roomName) + "\"";
   }
 
   /** Whether the WebSocket handshake completed (failures are then answered with close frames). */
@@ -175,94 +140,7 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
   }
 
   @Override
-  public int wheelSlot() {
-    return wheelSlot;
-  }
-
-  @Override
-  public void wheelSlot(int slot) {
-    wheelSlot = slot;
-  }
-
-  private void ping() {
-    if (!pongReceived) {
-      LOG.info("event=ping_timeout conn={} room=\"{}\"", connection.id(), LogText.safe(roomName));
-      ctx.close();
-      return;
-    }
-    pongReceived = false;
-    ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (wheel != null) {
-      lastReadTick = wheel.now();
-    }
-    if (!(msg instanceof WebSocketFrame frame)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    try {
-      if (frame instanceof BinaryWebSocketFrame) {
-        if (fragments != null) {
-          throw new CloseConnectionException(CloseCodes.PROTOCOL_ERROR, "new message before the last fragment");
-        }
-        if (frame.isFinalFragment()) {
-          onBinary(frame.content());
-        } else {
-          fragments = ctx.alloc().compositeBuffer(16);
-          addFragment(frame);
-        }
-      } else if (frame instanceof ContinuationWebSocketFrame) {
-        if (fragments == null) {
-          throw new CloseConnectionException(CloseCodes.PROTOCOL_ERROR, "continuation without a first fragment");
-        }
-        addFragment(frame);
-        if (frame.isFinalFragment()) {
-          CompositeByteBuf message = fragments;
-          fragments = null;
-          try {
-            onBinary(message);
-          } finally {
-            message.release();
-          }
-        }
-      } else if (frame instanceof PongWebSocketFrame) {
-        pongReceived = true;
-      } else if (frame instanceof PingWebSocketFrame) {
-        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
-      } else if (frame instanceof CloseWebSocketFrame) {
-        if (ctx.channel().attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) == null) {
-          // the peer closes: answer with its own close frame, then close the socket (RFC 6455 5.5.1)
-          ctx.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
-        } else {
-          ctx.close(); // the peer answered our close frame
-        }
-      } else if (frame instanceof TextWebSocketFrame) {
-        throw new CloseConnectionException(CloseCodes.UNSUPPORTED_DATA, "text frames are not supported");
-      }
-    } finally {
-      ReferenceCountUtil.release(frame);
-    }
-  }
-
-  /**
-   * Joins a fragment to the message being received (the work of a WebSocketFrameAggregator, without keeping one in
-   * every pipeline: y-websocket clients rarely fragment).
-   */
-  private void addFragment(WebSocketFrame frame) throws TooLongFrameException {
-    ByteBuf content = frame.content();
-    if (fragments.readableBytes() + content.readableBytes() > server.config().maxFrameBytes()) {
-      fragments.release();
-      fragments = null;
-      throw new TooLongFrameException("message larger than " + server.config().maxFrameBytes() + " bytes");
-    }
-    fragments.addComponent(true, content.retain());
-  }
-
-  private void onBinary(ByteBuf content) throws ProtocolException {
-    pongReceived = true; // any traffic proves liveness
+  protected void onBinary(ByteBuf content) throws ProtocolException {
     if (!guards.admitMessage()) {
       return;
     }
@@ -318,15 +196,9 @@ public final class YjsConnectionHandler extends ChannelInboundHandlerAdapter imp
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     inactive = true;
-    if (wheel != null) {
-      wheel.leave(this);
-    }
+    stopFrames();
     guards.stop();
     pending = null;
-    if (fragments != null) {
-      fragments.release();
-      fragments = null;
-    }
     if (connection != null) {
       server.metrics().connections.decrementAndGet();
       if (LOG.isInfoEnabled()) {
