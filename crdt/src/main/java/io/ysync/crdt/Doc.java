@@ -297,6 +297,11 @@ public final class Doc {
           n.parent = t;
         }
         t._length = type._length;
+        if (store.pendingStructs != null) {
+          // Yjs keeps pending structs encoded and finds their root by name when it re-reads them; the port keeps
+          // them decoded, so the ones that name this root must follow the conversion
+          store.pendingStructs.replaceParent(type, t);
+        }
         share.put(name, t);
         t._integrate(this, null);
         return t;

@@ -322,4 +322,15 @@ final class PendingStructs {
     return new Item(new Id(client, clock + diff), null, new Id(client, clock + diff - 1), null,
         leftItem.rightOrigin, null, null, leftItem.content.splice(diff));
   }
+
+  /** Re-points the pending items whose parent is {@code from} (a root type that was converted) to {@code to}. */
+  void replaceParent(AbstractType from, AbstractType to) {
+    for (ArrayList<AbstractStruct> structs : refs.values()) {
+      for (AbstractStruct s : structs) {
+        if (s instanceof Item item && item.parent == from) {
+          item.parent = to;
+        }
+      }
+    }
+  }
 }
