@@ -1,14 +1,17 @@
 package io.ysync.proto;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads lib0-encoded values from a {@link ByteBuffer} window without changing the buffer's position.
  * Offsets in errors are relative to the window start. Lengths are checked against the remaining bytes before
- * anything is allocated. Port of the parts of lib0 {@code decoding.js} (0.2.120) the protocol uses.
+ * anything is allocated. Port of the parts of lib0 {@code decoding.js} (0.2.120) the protocol uses; public for the
+ * server's other lib0-framed protocol (Hocuspocus).
  */
-final class WireReader {
+public final class WireReader {
   /** lib0 rejects varUints above Number.MAX_SAFE_INTEGER. */
   private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
@@ -17,27 +20,28 @@ final class WireReader {
   private final int end;
   private int pos;
 
-  WireReader(ByteBuffer buf) {
+  /** Reads the window between {@code buf}'s position and limit. */
+  public WireReader(ByteBuffer buf) {
     this.buf = buf;
     this.start = buf.position();
     this.end = buf.limit();
     this.pos = start;
   }
 
-  int offset() {
+  public int offset() {
     return pos - start;
   }
 
-  boolean hasContent() {
+  public boolean hasContent() {
     return pos < end;
   }
 
-  int remaining() {
+  public int remaining() {
     return end - pos;
   }
 
   // Port of decoding.readVarUint, lib0 decoding.js
-  long readVarUint(String what) throws ProtocolException {
+  public long readVarUint(String what) throws ProtocolException {
     long num = 0;
     int shift = 0;
     int begin = pos;
@@ -62,7 +66,7 @@ final class WireReader {
     throw new ProtocolException(ProtocolException.Reason.TRUNCATED, pos - start, what);
   }
 
-  int readLength(String what) throws ProtocolException {
+  public int readLength(String what) throws ProtocolException {
     int at = offset();
     long len = readVarUint(what + " length");
     if (len > remaining()) {
@@ -71,7 +75,7 @@ final class WireReader {
     return (int) len;
   }
 
-  byte[] readVarUint8Array(String what) throws ProtocolException {
+  public byte[] readVarUint8Array(String what) throws ProtocolException {
     int len = readLength(what);
     byte[] out = new byte[len];
     buf.get(pos, out, 0, len);
@@ -79,7 +83,7 @@ final class WireReader {
     return out;
   }
 
-  String readVarString(String what) throws ProtocolException {
+  public String readVarString(String what) throws ProtocolException {
     int len = readLength(what);
     String s;
     if (buf.hasArray()) {
@@ -91,5 +95,22 @@ final class WireReader {
     }
     pos += len;
     return s;
+  }
+
+  /**
+   * A varString that must be valid UTF-8: where a name identifies something (a document), two different byte
+   * sequences must never decode to the same string.
+   */
+  public String readStrictVarString(String what) throws ProtocolException {
+    int at = offset();
+    int len = readLength(what);
+    ByteBuffer slice = buf.slice(pos, len);
+    pos += len;
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+    } catch (CharacterCodingException e) {
+      throw new ProtocolException(ProtocolException.Reason.INVALID_VALUE, at, what + " (not UTF-8)");
+    }
   }
 }

@@ -3,12 +3,16 @@ package io.ysync.proto;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** A small growable lib0 encoder (varUint, varUint8Array, varString) for the protocol's own messages. */
-final class WireWriter {
+/**
+ * A small growable lib0 encoder (varUint, varUint8Array, varString) for the protocol's own messages; public for the
+ * server's other lib0-framed protocol (Hocuspocus).
+ */
+public final class WireWriter {
   private byte[] buf;
   private int len;
 
-  WireWriter(int capacity) {
+  /** An empty writer with room for {@code capacity} bytes before it grows. */
+  public WireWriter(int capacity) {
     buf = new byte[Math.max(8, capacity)];
   }
 
@@ -27,7 +31,7 @@ final class WireWriter {
     }
   }
 
-  WireWriter writeVarUint(long v) {
+  public WireWriter writeVarUint(long v) {
     ensure(10);
     while ((v & ~0x7fL) != 0) {
       buf[len++] = (byte) ((v & 0x7f) | 0x80);
@@ -37,7 +41,7 @@ final class WireWriter {
     return this;
   }
 
-  WireWriter writeVarUint8Array(byte[] data) {
+  public WireWriter writeVarUint8Array(byte[] data) {
     writeVarUint(data.length);
     ensure(data.length);
     System.arraycopy(data, 0, buf, len, data.length);
@@ -45,8 +49,16 @@ final class WireWriter {
     return this;
   }
 
+  /** Appends {@code length} bytes of {@code data} from {@code offset} as they are (no length prefix). */
+  public WireWriter writeRaw(byte[] data, int offset, int length) {
+    ensure(length);
+    System.arraycopy(data, offset, buf, len, length);
+    len += length;
+    return this;
+  }
+
   /** UTF-8 as {@code TextEncoder} writes it: a lone surrogate becomes U+FFFD. */
-  WireWriter writeVarString(String s) {
+  public WireWriter writeVarString(String s) {
     return writeVarUint8Array(utf8(s));
   }
 
@@ -71,7 +83,7 @@ final class WireWriter {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return len == buf.length ? buf : Arrays.copyOf(buf, len);
   }
 }
