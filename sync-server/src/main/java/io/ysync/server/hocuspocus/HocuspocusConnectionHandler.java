@@ -2,9 +2,7 @@ package io.ysync.server.hocuspocus;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.util.AttributeKey;
 import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
 import io.ysync.server.Metrics;
@@ -12,7 +10,6 @@ import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.ServerContext;
 import io.ysync.server.http.ClientAddress;
-import io.ysync.server.http.PipelineNames;
 import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
 import io.ysync.server.ws.Connection;
@@ -42,9 +39,6 @@ public final class HocuspocusConnectionHandler extends ServerWebSocketHandler {
   public static final String NAME = "hocuspocus";
   private static final Logger LOG = LoggerFactory.getLogger(HocuspocusConnectionHandler.class);
   private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
-  /** Where Netty's WebSocketServerProtocolHandler keeps the handshaker (only needed by that handler). */
-  private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
-      AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
   private final ConnectionGuards guards;
   private DocumentSessions documents;
@@ -70,11 +64,6 @@ public final class HocuspocusConnectionHandler extends ServerWebSocketHandler {
 
   private void start(ChannelHandlerContext ctx) {
     var channel = ctx.channel();
-    // from now on this handler answers pings and close frames: the protocol handler and its handshaker leave
-    if (ctx.pipeline().get(PipelineNames.WS_PROTOCOL) != null) {
-      ctx.pipeline().remove(PipelineNames.WS_PROTOCOL);
-      channel.attr(HANDSHAKER).getAndRemove();
-    }
     channel.attr(ServerContext.WEBSOCKET).set(Boolean.TRUE); // failures are answered with close frames
     this.ctx = ctx;
     documents = new DocumentSessions(server, ctx);
@@ -174,15 +163,6 @@ public final class HocuspocusConnectionHandler extends ServerWebSocketHandler {
     super.channelWritabilityChanged(ctx);
   }
 
-  private void disconnectSlowConsumer(ChannelHandlerContext ctx) {
-    if (ctx.channel().attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) != null) {
-      return;
-    }
-    server.metrics().slowConsumerDisconnects.increment();
-    LIMITED.info("slow_consumer", "conn={} protocol=hocuspocus pending_bytes={}", ctx.channel().id().asShortText(),
-        ctx.channel().bytesBeforeWritable());
-    ctx.close(); // the outbound buffer is full: a close frame would queue behind it, so cut the socket
-  }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {

@@ -13,9 +13,13 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerConfig;
 import io.ysync.server.ServerContext;
+import io.ysync.server.http.PipelineNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class ServerWebSocketHandler extends ChannelInboundHandlerAdapter implements LivenessWheel.Member {
   private static final Logger LOG = LoggerFactory.getLogger(ServerWebSocketHandler.class);
+  private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
+  /** Where Netty's WebSocketServerProtocolHandler keeps the handshaker (only needed by that handler). */
+  private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
+      AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
   protected final ServerContext server;
   /** The fragments of a message being received, or {@code null}. */
@@ -57,8 +65,16 @@ public abstract class ServerWebSocketHandler extends ChannelInboundHandlerAdapte
   /** The fields that name this connection in a log line, e.g. {@code conn=1a2b room="doc"}. */
   protected abstract String logFields();
 
-  /** Joins the event loop's liveness wheel; call once the handshake completed. */
+  /**
+   * Takes over after the handshake and joins the event loop's liveness wheel; call once, when the handshake
+   * completed. From then on this handler answers pings and close frames itself: Netty's protocol handler and the
+   * handshaker it keeps (a channel attribute) leave the pipeline, so an idle connection stays small.
+   */
   protected final void startLiveness(ChannelHandlerContext ctx) {
+    if (ctx.pipeline().get(PipelineNames.WS_PROTOCOL) != null) {
+      ctx.pipeline().remove(PipelineNames.WS_PROTOCOL);
+      ctx.channel().attr(HANDSHAKER).getAndRemove();
+    }
     livenessContext = ctx;
     ServerConfig config = server.config();
     wheel = LivenessWheel.of(ctx.executor(), config.pingInterval(), config.idleTimeout());
@@ -76,6 +92,19 @@ public abstract class ServerWebSocketHandler extends ChannelInboundHandlerAdapte
       fragments.release();
       fragments = null;
     }
+  }
+
+  /**
+   * Cuts the socket of a reader that stopped reading (its outbound buffer passed the bound): a close frame would
+   * queue behind the full buffer. Counted in {@code ysync_slow_consumer_disconnects_total}, logged rate-limited.
+   */
+  protected final void disconnectSlowConsumer(ChannelHandlerContext ctx) {
+    if (ctx.channel().attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) != null) {
+      return;
+    }
+    server.metrics().slowConsumerDisconnects.increment();
+    LIMITED.info("slow_consumer", "{} pending_bytes={}", logFields(), ctx.channel().bytesBeforeWritable());
+    ctx.close();
   }
 
   @Override

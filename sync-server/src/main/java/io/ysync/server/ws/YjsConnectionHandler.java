@@ -2,10 +2,8 @@ package io.ysync.server.ws;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AttributeKey;
 import io.ysync.proto.ProtocolException;
 import io.ysync.proto.YMessage;
 import io.ysync.proto.YMessageCodec;
@@ -15,7 +13,6 @@ import io.ysync.server.RateLimitedLog;
 import io.ysync.server.ServerContext;
 import io.ysync.server.auth.Principal;
 import io.ysync.server.http.ClientAddress;
-import io.ysync.server.http.PipelineNames;
 import io.ysync.server.room.Room;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -36,9 +33,6 @@ public final class YjsConnectionHandler extends ServerWebSocketHandler {
   private static final Logger LOG = LoggerFactory.getLogger(YjsConnectionHandler.class);
   /** Lines a client can cause at will. */
   private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
-  /** Where Netty's WebSocketServerProtocolHandler keeps the handshaker (only needed by that handler). */
-  private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
-      AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
   /** The room's name; the room's own instance once joined (one string per room, not per connection). */
   private String roomName;
@@ -74,12 +68,6 @@ public final class YjsConnectionHandler extends ServerWebSocketHandler {
 
   private void start(ChannelHandlerContext ctx) {
     var channel = ctx.channel();
-    // after the handshake this handler also answers pings and close frames: Netty's protocol handler and the
-    // handshaker it keeps (a channel attribute) leave the pipeline, so an idle connection stays small
-    if (ctx.pipeline().get(PipelineNames.WS_PROTOCOL) != null) {
-      ctx.pipeline().remove(PipelineNames.WS_PROTOCOL);
-      channel.attr(HANDSHAKER).getAndRemove();
-    }
     connection = new Connection(channel, principal.readOnly(), server.config());
     server.metrics().connections.incrementAndGet();
     server.metrics().connectionsTotal.increment();
@@ -182,16 +170,6 @@ public final class YjsConnectionHandler extends ServerWebSocketHandler {
     super.channelWritabilityChanged(ctx);
   }
 
-  private void disconnectSlowConsumer(ChannelHandlerContext ctx) {
-    if (ctx.channel().attr(ServerContext.CLOSING).setIfAbsent(Boolean.TRUE) != null) {
-      return;
-    }
-    server.metrics().slowConsumerDisconnects.increment();
-    LIMITED.info("slow_consumer", "conn={} room=\"{}\" pending_bytes={}", connection.id(), LogText.safe(roomName),
-        ctx.channel().bytesBeforeWritable());
-    // the outbound buffer is full: a close frame would queue behind it, so cut the socket
-    ctx.close();
-  }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
