@@ -237,6 +237,50 @@ public interface DocumentStorage extends AutoCloseable {
         () -> new StorageException("storage", documentId, "logAfter", "no state at " + upTo, null)));
   }
 
+  /** Largest attribute name, in UTF-8 bytes. */
+  int MAX_ATTRIBUTE_NAME_BYTES = 64;
+
+  /** Largest attribute value, in bytes. */
+  int MAX_ATTRIBUTE_VALUE_BYTES = 4096;
+
+  /**
+   * Reads a named attribute of a document: a small value that a layer above keeps beside the log (the server's
+   * position in a shared log, a mark that updates still have to reach it). Attributes are not updates: they are not
+   * in the log, the history or a snapshot, and compaction leaves them alone.
+   *
+   * @param documentId the document
+   * @param name the attribute's name
+   * @return the value, or empty if none is set
+   * @throws StorageException if RocksDB fails
+   * @throws IllegalStateException if the store is closed
+   */
+  Optional<byte[]> attribute(String documentId, String name);
+
+  /**
+   * Sets or removes a named attribute of a document. Not ordered with appends: a caller whose value describes the
+   * log (a position up to which the log holds something) writes it after the appends it covers completed.
+   *
+   * @param documentId the document
+   * @param name the attribute's name (at most {@link #MAX_ATTRIBUTE_NAME_BYTES} UTF-8 bytes)
+   * @param value the value (at most {@link #MAX_ATTRIBUTE_VALUE_BYTES} bytes), copied; {@code null} removes it
+   * @param sync whether the write is synced to disk before this method returns (otherwise it is in the write-ahead
+   *     log and survives a process crash, but not a machine crash)
+   * @throws StorageException if RocksDB fails
+   * @throws IllegalArgumentException if the id, name or value is too large
+   * @throws IllegalStateException if the store is closed
+   */
+  void putAttribute(String documentId, String name, byte @Nullable [] value, boolean sync);
+
+  /**
+   * Lists the documents that have the named attribute set.
+   *
+   * @param name the attribute's name
+   * @return the document ids, in key order
+   * @throws StorageException if RocksDB fails
+   * @throws IllegalStateException if the store is closed
+   */
+  List<String> documentsWithAttribute(String name);
+
   /**
    * Returns the document's directory record, if any.
    *

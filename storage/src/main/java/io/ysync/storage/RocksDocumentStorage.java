@@ -31,6 +31,7 @@ final class RocksDocumentStorage implements DocumentStorage {
 
   private final StorageConfig config;
   private final RocksStore store;
+  private final Attributes attributes;
   private final DocumentDirectory directory;
   private final LogReader reader;
   private final StateVectorIndex stateVectors;
@@ -66,6 +67,7 @@ final class RocksDocumentStorage implements DocumentStorage {
       throw new StorageException(config.dataDir().toString(), null, "open directory", e.toString(), e);
     }
     this.stateVectors = new StateVectorIndex(store, directory);
+    this.attributes = new Attributes(store);
     this.rebuild = new DirectoryRebuild(store, reader, directory, stateVectors, config);
     List<String> needStateVector = List.of();
     if (!directory.trusted()) {
@@ -412,6 +414,38 @@ final class RocksDocumentStorage implements DocumentStorage {
     lockOpen("directory");
     try {
       return directory.entries();
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public Optional<byte[]> attribute(String documentId, String name) {
+    Objects.requireNonNull(documentId, "documentId");
+    lockOpen("attribute");
+    try {
+      return attributes.get(documentId, name);
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public void putAttribute(String documentId, String name, byte @Nullable [] value, boolean sync) {
+    Objects.requireNonNull(documentId, "documentId");
+    lockOpen("putAttribute");
+    try {
+      attributes.put(documentId, name, value, sync);
+    } finally {
+      unlock();
+    }
+  }
+
+  @Override
+  public List<String> documentsWithAttribute(String name) {
+    lockOpen("documentsWithAttribute");
+    try {
+      return attributes.documentsWith(name);
     } finally {
       unlock();
     }

@@ -15,6 +15,8 @@ import io.ysync.server.TrustedProxies;
 import io.ysync.server.auth.AuthMode;
 import io.ysync.server.redis.RedisBroadcastBus;
 import io.ysync.server.redis.RedisBusSettings;
+import io.ysync.server.redis.SharedLogSettings;
+import io.ysync.server.redis.SharedLogStore;
 import io.ysync.server.rocksdb.RocksRoomStore;
 import io.ysync.server.room.DefaultEngines;
 import io.ysync.storage.DocumentStorage;
@@ -99,6 +101,33 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Period of the cross-instance state-vector check of each loaded document: the bound on "
           + "repairing lost pub/sub messages (env YSYNC_REDIS_REPAIR_INTERVAL, default ${DEFAULT-VALUE}).")
   Duration redisRepairInterval;
+
+  @Option(names = "--redis-shared-log", defaultValue = "${env:YSYNC_REDIS_SHARED_LOG:-true}", arity = "1",
+      description = "With --redis-url: keep every document's updates in a Redis stream that all instances share "
+          + "(any instance loads any document fresh; see docs/scale-out.md); false = pub/sub only, each instance "
+          + "with its own copy (env YSYNC_REDIS_SHARED_LOG, default ${DEFAULT-VALUE}).")
+  boolean redisSharedLog;
+
+  @Option(names = "--redis-key-prefix", defaultValue = "${env:YSYNC_REDIS_KEY_PREFIX:-ysync:}",
+      description = "Prefix of the shared log's keys: PREFIX{document}:log, :meta, :snap, :lease "
+          + "(env YSYNC_REDIS_KEY_PREFIX, default ${DEFAULT-VALUE}).")
+  String redisKeyPrefix;
+
+  @Option(names = "--redis-compact-entries", defaultValue = "${env:YSYNC_REDIS_COMPACT_ENTRIES:-500}",
+      description = "A document's Redis stream is merged into its snapshot and trimmed once it holds more entries "
+          + "than this (env YSYNC_REDIS_COMPACT_ENTRIES, default ${DEFAULT-VALUE}).")
+  int redisCompactEntries;
+
+  @Option(names = "--redis-wait-replicas", defaultValue = "${env:YSYNC_REDIS_WAIT_REPLICAS:-0}",
+      description = "Replicas that must confirm each shared-log append (WAIT) before the update is echoed; when "
+          + "fewer confirm in --redis-wait-timeout the update is kept locally and appended again later "
+          + "(env YSYNC_REDIS_WAIT_REPLICAS, default ${DEFAULT-VALUE}: Redis's own persistence decides).")
+  int redisWaitReplicas;
+
+  @Option(names = "--redis-wait-timeout", defaultValue = "${env:YSYNC_REDIS_WAIT_TIMEOUT:-PT1S}",
+      description = "How long an append waits for --redis-wait-replicas (env YSYNC_REDIS_WAIT_TIMEOUT, "
+          + "default ${DEFAULT-VALUE}).")
+  Duration redisWaitTimeout;
 
   @Option(names = "--path-prefix", defaultValue = "${env:YSYNC_PATH_PREFIX:-/}",
       description = "URL path prefix in front of the room name (env YSYNC_PATH_PREFIX, default ${DEFAULT-VALUE}).")
@@ -311,8 +340,25 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (StorageException e) {
       throw new CliException(ExitCodes.FAILURE, StoreCommand.describeOpenFailure(config.dataDir(), e), e);
     }
-    BroadcastBus bus = config.redisUrl() == null ? new LocalBroadcastBus()
-        : RedisBroadcastBus.start(RedisBusSettings.of(config));
+    BroadcastBus bus;
+    if (config.redisUrl() == null) {
+      bus = new LocalBroadcastBus();
+    } else {
+      RedisBusSettings busSettings = RedisBusSettings.of(config);
+      SharedLogSettings logSettings;
+      try {
+        logSettings = SharedLogSettings.of(busSettings).withKeyPrefix(redisKeyPrefix)
+            .withCompaction(redisCompactEntries, SharedLogSettings.DEFAULT_LEASE)
+            .withWait(redisWaitReplicas, redisWaitTimeout);
+      } catch (IllegalArgumentException e) {
+        documents.close();
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      bus = RedisBroadcastBus.start(busSettings);
+      if (redisSharedLog) {
+        documents = SharedLogStore.start(documents, logSettings, bus);
+      }
+    }
     try (SyncServer server = SyncServer.start(config, DefaultEngines.factory(), documents, bus)) {
       server.awaitShutdownSignal();
     }

@@ -40,6 +40,43 @@ public interface RoomStore extends AutoCloseable {
   }
 
   /**
+   * Appends like {@link #append(String, byte[], byte[])}, saying where the update came from: {@code local} when a
+   * client of this instance sent it, {@code false} when it came from another instance (the shared log or the bus).
+   * A store that shares its log with other instances appends local updates to it too; the default ignores the
+   * origin.
+   *
+   * @param document the document
+   * @param update the V1 update
+   * @param stateVectorAfter the document's state vector after the update, or {@code null}
+   * @param local whether a client of this instance sent it
+   * @return completes with the sequence number when the update is stored (and, for a local update of a shared log,
+   *     appended to it or kept to be appended when it is back)
+   */
+  default CompletionStage<Long> append(String document, byte[] update, byte[] stateVectorAfter, boolean local) {
+    return append(document, update, stateVectorAfter);
+  }
+
+  /**
+   * The log this store shares with other instances, when it does: rooms then follow it (see {@link SharedLog}) and
+   * do not publish updates on the bus themselves (the store does, with the log positions).
+   *
+   * @return the shared log, empty for a store of one instance (the default)
+   */
+  default Optional<SharedLog> sharedLog() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the store accepts and shares updates as configured now ({@code /readyz} answers 503 when not, for
+   * instance while a shared log is unreachable); the default is always ready.
+   *
+   * @return whether ready
+   */
+  default boolean ready() {
+    return true;
+  }
+
+  /**
    * Whether {@link #append(String, byte[], byte[])} uses the state vector; when not, callers skip encoding it.
    *
    * @return {@code false} for the default, which ignores it
@@ -107,6 +144,13 @@ public interface RoomStore extends AutoCloseable {
   default Map<String, Object> describe() {
     return Map.of("store", getClass().getSimpleName());
   }
+
+  /**
+   * Appends the store's Prometheus metrics (text format) to {@code out}; nothing by default.
+   *
+   * @param out where to append
+   */
+  default void renderMetrics(StringBuilder out) {}
 
   @Override
   default void close() {}

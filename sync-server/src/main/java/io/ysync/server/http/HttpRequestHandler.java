@@ -124,6 +124,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n", true);
         } else if (!server.bus().ready()) {
           respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "broadcast bus not connected\n", true);
+        } else if (!server.registry().store().ready()) {
+          respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "shared log not connected\n", true);
         } else {
           respond(ctx, req, HttpResponseStatus.OK, "ready\n", true);
         }
@@ -131,6 +133,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       case "/metrics" -> {
         StringBuilder text = new StringBuilder(server.metrics().render());
         server.bus().renderMetrics(text);
+        server.registry().store().renderMetrics(text);
         FullHttpResponse res = response(req, HttpResponseStatus.OK,
             text.toString().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8");
         send(ctx, req, res);

@@ -187,7 +187,7 @@ public final class Room {
       }
       pipeline.loaded(bytes, stored.lastSequence());
       replication = new RoomReplication(name, ctx, executor, awareness, () -> engine, u -> apply(u, false),
-          payload -> stateless.relay(connections, null, payload));
+          payload -> stateless.relay(connections, null, payload), stored.sharedLogPosition());
       replication.start(); // subscribes; peers fill in what the store lacks (RoomReplication)
       awareness.start();
       lifecycle.activate();
@@ -257,6 +257,9 @@ public final class Room {
         LOG.error("event=room_flush_failed room={}", name, err);
       } else {
         recordColdState();
+        if (replication != null) {
+          replication.flushed();
+        }
       }
       closeResources();
       lifecycle.close();
@@ -314,6 +317,9 @@ public final class Room {
       flush().whenComplete((v, err) -> executor.execute(() -> {
         if (err == null) {
           recordColdState();
+          if (replication != null) {
+            replication.flushed();
+          }
         }
         closeResources();
         lifecycle.close();

@@ -6,11 +6,14 @@ import io.ysync.proto.pb.Envelope;
 import io.ysync.proto.pb.Kind;
 import io.ysync.proto.pb.SyncStep;
 import io.ysync.server.DocumentEngine;
+import io.ysync.server.SharedLog;
+import io.ysync.server.StreamId;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +59,8 @@ final class RoomReplication implements AutoCloseable {
   /** Applies an update that came from another instance (stored, echoed to local clients, not published). */
   @FunctionalInterface
   interface RemoteApply {
-    void apply(byte[] update) throws DocumentEngine.MalformedUpdateException;
+    /** @return completes when what the update added is stored */
+    CompletionStage<Void> apply(byte[] update) throws DocumentEngine.MalformedUpdateException;
   }
 
   private final String room;
@@ -76,11 +81,14 @@ final class RoomReplication implements AutoCloseable {
   private boolean digestStale = true;
   private long digest;
 
+  /** Follows the document's shared log, when the store has one. */
+  private final @Nullable StreamFollower follower;
   private AutoCloseable subscription;
   private ScheduledFuture<?> checkTimer;
 
   RoomReplication(String room, RoomContext ctx, Executor executor, RoomAwareness awareness,
-      Supplier<DocumentEngine> engine, RemoteApply remoteApply, Consumer<String> remoteStateless) {
+      Supplier<DocumentEngine> engine, RemoteApply remoteApply, Consumer<String> remoteStateless,
+      @Nullable StreamId sharedLogPosition) {
     this.room = room;
     this.ctx = ctx;
     this.executor = executor;
@@ -90,6 +98,9 @@ final class RoomReplication implements AutoCloseable {
     this.remoteStateless = remoteStateless;
     this.clockMillis = System::currentTimeMillis;
     this.self = ctx.bus().instanceId();
+    SharedLog log = ctx.store().sharedLog().orElse(null);
+    this.follower = log == null ? null : new StreamFollower(room, log, executor, remoteApply,
+        sharedLogPosition == null ? StreamId.ZERO : sharedLogPosition);
   }
 
   /** Subscribes to the room's channel and starts the periodic state-vector check (room executor). */
@@ -117,6 +128,13 @@ final class RoomReplication implements AutoCloseable {
     try {
       if (env.getKind() == Kind.KIND_CONTROL && env.getControl() == Control.CONTROL_SUBSCRIBED) {
         announce(); // signal from our own bus: the channel is (re)subscribed
+        if (follower != null) {
+          follower.catchUp(); // whatever was appended before the subscription
+        }
+        return;
+      }
+      if (follower != null && env.getKind() == Kind.KIND_UPDATE && !env.getStreamId().isEmpty()) {
+        follower.onAnnounced(env, origin.equals(self));
         return;
       }
       if (env.getKind() == Kind.KIND_CONTROL && env.getControl() == Control.CONTROL_INSTANCE_DOWN) {
@@ -237,7 +255,13 @@ final class RoomReplication implements AutoCloseable {
   }
 
   private void periodicCheck() {
-    if (engine.get() == null || !ctx.bus().ready()) {
+    if (engine.get() == null) {
+      return;
+    }
+    if (follower != null) {
+      follower.catchUp(); // the last announcement of a burst may have been lost
+    }
+    if (!ctx.bus().ready()) {
       return;
     }
     publishStateVector(Envelope.newBuilder().setKind(Kind.KIND_SYNC_STEP).setSyncStep(SyncStep.SYNC_STEP_1));
@@ -282,6 +306,13 @@ final class RoomReplication implements AutoCloseable {
     int gone = awareness.removeInstance(instance);
     if (gone > 0) {
       LOG.debug("event=remote_awareness_removed room={} instance={} clients={}", room, instance, gone);
+    }
+  }
+
+  /** The room's store flushed every append (unload): records the shared-log position (room executor). */
+  void flushed() {
+    if (follower != null) {
+      follower.flushed();
     }
   }
 

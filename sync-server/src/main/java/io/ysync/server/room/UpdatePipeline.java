@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write path of one {@link Room}: apply -> store append -> (when the append completes) echo -> publish on the
- * bus -> document listeners.
+ * bus -> document listeners. With a {@link io.ysync.server.SharedLog} the store's append also covers the shared log
+ * and the store tells the other instances, so the pipeline does not publish updates.
  *
  * <p>Design note: an update is applied to the document first, so that only what the document emitted (the new
  * structs and deletions, possibly split in several updates) reaches the store. Each emitted update is echoed to the
@@ -42,6 +43,7 @@ final class UpdatePipeline {
   private final RoomContext ctx;
   private final SerialExecutor executor;
   private final Sink sink;
+  private final boolean sharedLog;
   private long approxBytes;
   /** Sequence number of the last stored update of the document, -1 when unknown. */
   private long lastSequence = -1;
@@ -57,6 +59,7 @@ final class UpdatePipeline {
     this.ctx = ctx;
     this.executor = executor;
     this.sink = sink;
+    this.sharedLog = ctx.store().sharedLog().isPresent();
   }
 
   /** The document was loaded from the store: {@code bytes} of updates up to {@code sequence}. */
@@ -99,7 +102,7 @@ final class UpdatePipeline {
       approxBytes += u.length;
       // the state vector after the whole batch belongs to its last update only
       CompletableFuture<Long> appended = ctx.store()
-          .append(name, u, i == emitted.size() - 1 ? svAfter : null).toCompletableFuture();
+          .append(name, u, i == emitted.size() - 1 ? svAfter : null, publish).toCompletableFuture();
       if (echoed.isDone() && appended.isDone() && !appended.isCompletedExceptionally()) {
         accepted(u, publish, appended.join()); // the fast path: in-memory store, nothing queued before it
         last = CompletableFuture.completedFuture(null);
@@ -133,7 +136,7 @@ final class UpdatePipeline {
   private void accepted(byte[] update, boolean publish, long sequence) {
     lastSequence = Math.max(lastSequence, sequence);
     sink.echo(update);
-    if (publish) {
+    if (publish && !sharedLog) { // a shared log's store tells the other instances itself, with the log positions
       publish(Kind.KIND_UPDATE, update);
     }
     for (DocumentListener listener : ctx.listeners()) {

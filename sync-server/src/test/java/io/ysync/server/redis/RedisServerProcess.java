@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} on a free loopback port, in a temporary directory, without persistence
- * ({@code --save '' --appendonly no}). {@link #kill()} and {@link #restart()} (same port) simulate an outage.
+ * ({@code --save '' --appendonly no}) unless started {@link #startWithAof with an append-only file}. {@link #kill()} and {@link #restart()} (same port) simulate an outage.
  * The binary comes from {@code PATH} ({@code scripts/ensure-redis.sh} installs Debian's package).
  */
 public final class RedisServerProcess implements AutoCloseable {
@@ -53,6 +53,14 @@ public final class RedisServerProcess implements AutoCloseable {
     RedisServerProcess r = new RedisServerProcess(Files.createDirectories(dir), port, List.copyOf(extraArgs));
     r.launch();
     return r;
+  }
+
+  /**
+   * Starts a server that persists every write before answering ({@code appendonly yes}, {@code appendfsync always}
+   * in {@code dir}): {@link #kill()} and {@link #restart()} then lose nothing it acknowledged.
+   */
+  static RedisServerProcess startWithAof(Path dir) throws Exception {
+    return start(dir, freePort(), List.of("--appendonly", "yes", "--appendfsync", "always"));
   }
 
   static int freePort() throws IOException {
@@ -111,7 +119,7 @@ public final class RedisServerProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
-  /** Starts the server again on the same port (empty: no persistence). */
+  /** Starts the server again on the same port (empty without an append-only file). */
   void restart() throws Exception {
     launch();
   }

@@ -58,13 +58,35 @@ final class ScaleOutInstance implements AutoCloseable {
   /** An instance with a RocksDB store in {@code dataDir}, or an in-memory store when {@code rocks} is false. */
   static ScaleOutInstance start(String id, Path dataDir, String redisUrl, String prefix, Duration repairInterval,
       boolean rocks) throws Exception {
+    return start(id, dataDir, redisUrl, prefix, repairInterval, new Options(rocks, true, 500, Duration.ofMinutes(10)));
+  }
+
+  /**
+   * How an instance is set up.
+   *
+   * @param rocks RocksDB in the data directory, else the memory store
+   * @param sharedLog whether the instances share a log in Redis (the {@code serve} default) or pub/sub only
+   * @param compactEntries the shared log's compaction threshold
+   * @param roomGrace how long an unused room stays loaded
+   */
+  record Options(boolean rocks, boolean sharedLog, int compactEntries, Duration roomGrace) {
+    static final Options DEFAULT = new Options(true, true, 500, Duration.ofMinutes(10));
+  }
+
+  static ScaleOutInstance start(String id, Path dataDir, String redisUrl, String prefix, Duration repairInterval,
+      Options options) throws Exception {
     ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
-        .roomGrace(Duration.ofMinutes(10)).rateLimitPerSecond(0).drainTime(Duration.ofSeconds(3))
+        .roomGrace(options.roomGrace()).rateLimitPerSecond(0).drainTime(Duration.ofSeconds(3))
         .redisUrl(redisUrl).instanceId(id).redisChannelPrefix(prefix).redisRepairInterval(repairInterval).build();
-    RedisBroadcastBus bus = RedisBroadcastBus.start(RedisBusSettings.of(config)
-        .withLiveness(Duration.ofMillis(500), Duration.ofSeconds(2)));
-    RoomStore store = rocks ? new RocksRoomStore(DocumentStorage.builder().dataDirectory(dataDir)
+    RedisBusSettings busSettings = RedisBusSettings.of(config)
+        .withLiveness(Duration.ofMillis(500), Duration.ofSeconds(2));
+    RedisBroadcastBus bus = RedisBroadcastBus.start(busSettings);
+    RoomStore store = options.rocks() ? new RocksRoomStore(DocumentStorage.builder().dataDirectory(dataDir)
         .blockCacheBytes(8 << 20).writeBufferBytes(8 << 20).build()) : new InMemoryRoomStore();
+    if (options.sharedLog()) {
+      store = SharedLogStore.start(store, SharedLogSettings.of(busSettings).withKeyPrefix(prefix + "log:")
+          .withCompaction(options.compactEntries(), Duration.ofSeconds(5)), bus);
+    }
     return new ScaleOutInstance(id, dataDir, bus, SyncServer.start(config, DefaultEngines.factory(), store, bus));
   }
 

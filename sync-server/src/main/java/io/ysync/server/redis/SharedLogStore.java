@@ -1,0 +1,519 @@
+package io.ysync.server.redis;
+
+import com.google.protobuf.ByteString;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.ysync.crdt.Updates;
+import io.ysync.crdt.codec.DecodeException;
+import io.ysync.proto.pb.Envelope;
+import io.ysync.proto.pb.Kind;
+import io.ysync.server.BroadcastBus;
+import io.ysync.server.ColdState;
+import io.ysync.server.LogRange;
+import io.ysync.server.LogText;
+import io.ysync.server.RateLimitedLog;
+import io.ysync.server.RoomStore;
+import io.ysync.server.SharedLog;
+import io.ysync.server.StoredLog;
+import io.ysync.server.StreamId;
+import io.ysync.server.rocksdb.RocksRoomStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RoomStore} whose documents are also in a log that every instance shares: one Redis stream per document,
+ * the source of truth in multi-instance mode, with the local store (RocksDB) as this instance's durable copy.
+ *
+ * <p>Design note. <b>Write:</b> an update a local client sent is appended to the local store and to the document's
+ * stream at once ({@code append.lua}: {@code XADD} and the id of the entry before it); the room echoes it when both
+ * answered, and this store then tells the other instances (a {@link Kind#KIND_UPDATE} envelope on the bus with both
+ * stream ids, in append order per document), whose rooms apply it or, when its predecessor is not the last entry
+ * they applied, read what they missed from the stream ({@link #readAfter}). <b>Load:</b> the local log, then the
+ * stream after the position the local store last recorded ({@link #recordPosition}); what the stream added is
+ * appended to the local log and the position moves, so an instance with an empty data directory serves every
+ * document and one that was away reads only the tail. <b>Redis away:</b> local updates are stored locally and
+ * acknowledged once a durable dirty mark says the document has updates the stream lacks; when Redis is back the
+ * document is reconciled: the local state minus what the stream has ({@code diffUpdate} against the stream's state
+ * vector; a diff keeps the whole delete set) is appended as one entry, then the updates accepted during that
+ * reconciliation in their order, and only then do new updates go to the stream directly, so a document's entries
+ * keep the order in which this instance accepted them. Yjs updates are idempotent, so an update appended twice (a
+ * crash between the append and the mark's removal) has no second effect. <b>Compaction</b> of the streams:
+ * {@link SharedLogCompactor}.
+ *
+ * <p>Thread-safe. Owns the local store and closes it.
+ */
+public final class SharedLogStore implements RoomStore, SharedLog {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedLogStore.class);
+  private static final RateLimitedLog LIMITED = RateLimitedLog.of(LOG);
+  /** Updates held while a document is reconciled, beyond which they are left to the next reconciliation. */
+  static final int MAX_HELD_UPDATES = 10_000;
+  /** Reconciliations running at once. */
+  static final int MAX_RECONCILING = 4;
+
+  private final RoomStore local;
+  private final LocalMarks marks;
+  private final SharedLogSettings settings;
+  private final BroadcastBus bus;
+  private final ClientResources resources;
+  private final ScheduledExecutorService executor;
+  private final Map<String, DocLink> links = new ConcurrentHashMap<>();
+  private final Map<String, StreamId> recorded = new ConcurrentHashMap<>();
+  private final LongAdder appended = new LongAdder();
+  private final LongAdder appendFailures = new LongAdder();
+  private final LongAdder reconciled = new LongAdder();
+  private final LongAdder reads = new LongAdder();
+  private volatile @Nullable RedisStreams streams;
+  private volatile @Nullable SharedLogCompactor compactor;
+  private volatile boolean closed;
+  private int reconciling; // executor thread only
+  private long connectBackoffMillis = 100; // the starting thread, then the executor thread
+
+  private SharedLogStore(RoomStore local, SharedLogSettings settings, BroadcastBus bus) {
+    this.local = local;
+    this.marks = local instanceof RocksRoomStore r ? new LocalMarks.Stored(r.storage()) : new LocalMarks.InMemory();
+    this.settings = settings;
+    this.bus = bus;
+    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+        .build();
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ysync-shared-log");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts the store: reads the local dirty marks, connects to Redis now if it answers (else keeps trying in the
+   * background; the store is not {@link #ready()} meanwhile) and starts reconciling dirty documents. The store
+   * takes ownership of {@code local}; the bus carries its notifications and stays the caller's.
+   *
+   * @param local the local store
+   * @param settings the shared log's settings
+   * @param bus the bus the notifications go to
+   * @return the started store
+   */
+  public static SharedLogStore start(RoomStore local, SharedLogSettings settings, BroadcastBus bus) {
+    SharedLogStore store = new SharedLogStore(local, settings, bus);
+    for (String document : store.marks.dirtyDocuments()) {
+      DocLink link = store.link(document);
+      link.dirty = true;
+      link.dirtyMarked = CompletableFuture.completedFuture(null);
+    }
+    store.connect(); // at once, so that the first loads read the shared log; retried in the background
+    store.executor.scheduleWithFixedDelay(store::reconcileDirty, 500, 500, TimeUnit.MILLISECONDS);
+    return store;
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    try {
+      RedisStreams s = RedisStreams.connect(settings, resources);
+      compactor = new SharedLogCompactor(s, executor);
+      streams = s;
+      LOG.info("event=shared_log_connected instance={} dirty_documents={}", settings.instanceId(), dirtyCount());
+    } catch (RuntimeException e) {
+      LOG.warn("event=shared_log_connect_failed retry_ms={} error=\"{}\"", connectBackoffMillis, e.getMessage());
+      executor.schedule(this::connect, connectBackoffMillis, TimeUnit.MILLISECONDS);
+      connectBackoffMillis = Math.min(connectBackoffMillis * 2, 5_000);
+    }
+  }
+
+  // ---- write path ----
+
+  @Override
+  public CompletionStage<Long> append(String document, byte[] update) {
+    return append(document, update, null, false);
+  }
+
+  @Override
+  public CompletionStage<Long> append(String document, byte[] update, byte[] stateVectorAfter) {
+    return append(document, update, stateVectorAfter, false);
+  }
+
+  @Override
+  public CompletionStage<Long> append(String document, byte[] update, byte @Nullable [] stateVectorAfter,
+      boolean fromClient) {
+    CompletableFuture<Long> stored = local.append(document, update, stateVectorAfter, false).toCompletableFuture();
+    if (!fromClient) {
+      return stored; // from the shared log (or a peer's repair answer): already there
+    }
+    DocLink link = link(document);
+    synchronized (link) {
+      link.lastStored = stored;
+      RedisStreams s = streams;
+      if (link.reconciling && link.held != null && link.held.size() < MAX_HELD_UPDATES) {
+        link.held.add(update); // appended after the reconciliation's diff, in this order
+        return stored.thenCombine(link.dirtyMarked, (seq, v) -> seq);
+      }
+      if (link.dirty || s == null || !s.isOpen()) {
+        if (link.held != null) {
+          link.heldOverflow = true; // left to the next reconciliation, which reads the local store
+        }
+        return stored.thenCombine(markDirty(link), (seq, v) -> seq);
+      }
+      CompletableFuture<Void> shared = push(s, link, update, stored);
+      return stored.thenCombine(shared, (seq, v) -> seq);
+    }
+  }
+
+  /**
+   * Appends a local update to the stream and, once both it and the local append completed, notifies the other
+   * instances (in push order). Call holding the link's lock.
+   *
+   * @return completes when the stream took the update or, if it failed, when the dirty mark is durable
+   */
+  private CompletableFuture<Void> push(RedisStreams s, DocLink link, byte[] update, CompletableFuture<?> stored) {
+    CompletableFuture<RedisStreams.Appended> pushed = s.append(link.document, update).toCompletableFuture();
+    CompletableFuture<Void> notified = stored.thenCombine(pushed, (seq, a) -> a)
+        .thenCombine(link.notified, (a, v) -> a)
+        .thenAccept(a -> {
+          appended.increment();
+          notify(link.document, update, a);
+          SharedLogCompactor c = compactor;
+          if (c != null && a.length() > settings.compactEntries()) {
+            c.compact(link.document);
+          }
+        });
+    link.notified = notified.exceptionally(e -> null);
+    return pushed.handle((a, e) -> {
+      if (e == null) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      appendFailures.increment();
+      LIMITED.warn("shared_log_append_failed", "room={} error=\"{}\"", LogText.safe(link.document),
+          LogText.safe(e.getMessage()));
+      return markDirty(link);
+    }).thenCompose(f -> f);
+  }
+
+  private void notify(String document, byte[] update, RedisStreams.Appended a) {
+    bus.publish(Envelope.newBuilder().setDocument(document).setOriginInstance(bus.instanceId())
+        .setKind(Kind.KIND_UPDATE).setPayload(ByteString.copyFrom(update))
+        .setStreamId(a.id().toString()).setStreamPrevId(a.previous().toString())
+        .setTimestampMillis(System.currentTimeMillis()).build());
+  }
+
+  /** Marks the document dirty; completes once the mark is on disk. */
+  private CompletableFuture<Void> markDirty(DocLink link) {
+    synchronized (link) {
+      link.dirty = true;
+      if (link.dirtyMarked == null) {
+        link.dirtyMarked = CompletableFuture.runAsync(() -> writeMark(link), executor);
+      }
+      return link.dirtyMarked;
+    }
+  }
+
+  /** Writes the link's current dirty state (executor thread: the writes happen in the order they were asked for). */
+  private void writeMark(DocLink link) {
+    boolean dirty;
+    synchronized (link) {
+      dirty = link.dirty || link.reconciling;
+    }
+    marks.setDirty(link.document, dirty, dirty);
+  }
+
+  // ---- reconciliation after Redis was away ----
+
+  private void reconcileDirty() {
+    RedisStreams s = streams;
+    if (closed || s == null || !s.isOpen()) {
+      return;
+    }
+    for (DocLink link : links.values()) {
+      if (reconciling >= MAX_RECONCILING) {
+        return;
+      }
+      boolean start;
+      synchronized (link) {
+        start = link.dirty && !link.reconciling && link.dirtyMarked != null && link.dirtyMarked.isDone();
+        if (start) {
+          link.reconciling = true;
+          link.held = new ArrayList<>();
+          link.heldOverflow = false;
+        }
+      }
+      if (start) {
+        reconciling++;
+        reconcile(s, link).whenCompleteAsync((v, e) -> reconciling--, executor);
+      }
+    }
+  }
+
+  /**
+   * Appends what the stream lacks of the local document as one entry, then the updates held meanwhile; clears the
+   * dirty mark when all of it is in the stream.
+   */
+  private CompletableFuture<Void> reconcile(RedisStreams s, DocLink link) {
+    String document = link.document;
+    CompletableFuture<?> before;
+    synchronized (link) {
+      before = link.lastStored.exceptionally(e -> null);
+    }
+    CompletableFuture<byte[]> localState = before.thenCompose(v -> local.readLog(document, 0).toCompletableFuture())
+        .thenApply(SharedLogStore::merged);
+    CompletableFuture<byte[]> streamState = s.readAfter(document, StreamId.ZERO).toCompletableFuture()
+        .thenApply(SharedLogStore::merged);
+    return localState.thenCombine(streamState, (mine, theirs) -> {
+      try {
+        return Updates.diffUpdate(mine, Updates.encodeStateVectorFromUpdate(theirs));
+      } catch (DecodeException e) {
+        throw new IllegalStateException("cannot diff document " + document + ": " + e.getMessage(), e);
+      }
+    }).thenCompose(diff -> {
+      if (diff.length <= 2) {
+        return CompletableFuture.<Void>completedFuture(null); // no struct and no deletion the stream lacks
+      }
+      synchronized (link) {
+        return push(s, link, diff, CompletableFuture.completedFuture(null));
+      }
+    }).handle((v, e) -> {
+      synchronized (link) {
+        List<byte[]> held = link.held;
+        boolean complete = e == null && !link.heldOverflow;
+        link.reconciling = false;
+        link.held = null;
+        if (!complete) {
+          LOG.warn("event=shared_log_reconcile_incomplete room={} error=\"{}\"", LogText.safe(document),
+              e == null ? "too many updates held" : e.getMessage());
+          return null; // still dirty: the next round reads the local store again
+        }
+        link.dirty = false;
+        link.dirtyMarked = null;
+        for (byte[] u : held) {
+          push(s, link, u, CompletableFuture.completedFuture(null)); // a failure marks it dirty again
+        }
+        executor.execute(() -> writeMark(link));
+      }
+      reconciled.increment();
+      LOG.info("event=shared_log_reconciled room={}", LogText.safe(document));
+      return null;
+    });
+  }
+
+  /** The merge of a local log range or a stream tail (an empty update for nothing). */
+  private static byte[] merged(Object range) {
+    List<byte[]> parts = new ArrayList<>();
+    if (range instanceof LogRange.Snapshot snap) {
+      parts.add(snap.state());
+    } else if (range instanceof LogRange.Entries entries) {
+      entries.entries().forEach(e -> parts.add(e.update()));
+    } else if (range instanceof SharedLog.Tail tail) {
+      if (tail.snapshot() != null) {
+        parts.add(tail.snapshot());
+      }
+      tail.entries().forEach(e -> parts.add(e.update()));
+    }
+    try {
+      return Updates.mergeUpdates(parts);
+    } catch (DecodeException e) {
+      throw new IllegalStateException("malformed stored update: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- load ----
+
+  @Override
+  public CompletionStage<List<byte[]>> load(String document) {
+    return loadLog(document).thenApply(StoredLog::updates);
+  }
+
+  /** The local log, then the stream after the recorded position (appended to the local log as one update). */
+  @Override
+  public CompletionStage<StoredLog> loadLog(String document) {
+    return local.loadLog(document).thenCompose(stored -> {
+      StreamId position = marks.position(document).orElse(StreamId.ZERO);
+      RedisStreams s = streams;
+      if (s == null || !s.isOpen()) {
+        LOG.warn("event=shared_log_load_local_only room={} reason=\"redis unavailable\"", LogText.safe(document));
+        return CompletableFuture.completedFuture(new StoredLog(stored.updates(), stored.lastSequence(), position));
+      }
+      reads.increment();
+      return s.readAfter(document, position).thenCompose(tail -> {
+        if (tail.isEmpty()) {
+          return CompletableFuture.completedFuture(new StoredLog(stored.updates(), stored.lastSequence(), position));
+        }
+        byte[] missed = merged(tail);
+        return local.append(document, missed, null, false).thenApply(seq -> {
+          recordPosition(document, tail.last());
+          List<byte[]> updates = new ArrayList<>(stored.updates());
+          updates.add(missed);
+          return new StoredLog(updates, seq, tail.last());
+        });
+      });
+    });
+  }
+
+  // ---- SharedLog (rooms follow the stream) ----
+
+  @Override
+  public CompletionStage<Tail> readAfter(String document, StreamId after) {
+    RedisStreams s = streams;
+    if (s == null || !s.isOpen()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the shared log is unavailable"));
+    }
+    reads.increment();
+    return s.readAfter(document, after);
+  }
+
+  @Override
+  public void recordPosition(String document, StreamId position) {
+    StreamId before = recorded.get(document);
+    if (before != null && !position.isAfter(before)) {
+      return;
+    }
+    recorded.put(document, position);
+    try {
+      marks.putPosition(document, position);
+    } catch (RuntimeException e) {
+      LOG.warn("event=shared_log_position_not_recorded room={} error=\"{}\"",
+          LogText.safe(document), LogText.safe(e.getMessage()));
+    }
+  }
+
+  @Override
+  public boolean available() {
+    RedisStreams s = streams;
+    return s != null && s.isOpen();
+  }
+
+  @Override
+  public Optional<SharedLog> sharedLog() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public boolean ready() {
+    return !closed && available();
+  }
+
+  // ---- the rest: the local store's ----
+
+  /** Waits for the local appends; forgets the document's link when nothing is pending for it. */
+  @Override
+  public CompletionStage<Void> flush(String document, byte[] state) {
+    return local.flush(document, state).thenRun(() -> links.computeIfPresent(document, (d, link) -> {
+      synchronized (link) {
+        return link.dirty || link.reconciling || !link.notified.isDone() ? link : null;
+      }
+    }));
+  }
+
+  /** None: a local cold state may be older than the shared log. */
+  @Override
+  public CompletionStage<Optional<ColdState>> coldState(String document) {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  @Override
+  public CompletionStage<LogRange> readLog(String document, long afterSequence) {
+    return local.readLog(document, afterSequence);
+  }
+
+  @Override
+  public boolean recordsStateVectors() {
+    return local.recordsStateVectors();
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>(local.describe());
+    m.put("shared-log", "redis streams, keys " + settings.keyPrefix() + "{document}:*");
+    m.put("redis-compact-entries", settings.compactEntries());
+    m.put("redis-wait-replicas", settings.waitReplicas());
+    return m;
+  }
+
+  @Override
+  public void renderMetrics(StringBuilder out) {
+    local.renderMetrics(out);
+    SharedLogCompactor c = compactor;
+    counter(out, "ysync_shared_log_appends_total", "Updates this instance appended to shared logs.",
+        appended.sum());
+    counter(out, "ysync_shared_log_append_failures_total", "Appends Redis did not take (kept locally).",
+        appendFailures.sum());
+    counter(out, "ysync_shared_log_reads_total", "Reads of shared-log tails (loads and gaps).", reads.sum());
+    counter(out, "ysync_shared_log_reconciled_total", "Documents whose local updates were appended after Redis "
+        + "returned.", reconciled.sum());
+    counter(out, "ysync_shared_log_compactions_total", "Snapshots this instance wrote.",
+        c == null ? 0 : c.compactions.sum());
+    counter(out, "ysync_shared_log_compaction_failures_total", "Compactions that failed.",
+        c == null ? 0 : c.failures.sum());
+    out.append("# HELP ysync_shared_log_dirty_documents Documents with updates the shared log lacks.\n")
+        .append("# TYPE ysync_shared_log_dirty_documents gauge\nysync_shared_log_dirty_documents ")
+        .append(dirtyCount()).append('\n');
+    out.append("# HELP ysync_shared_log_connected Whether the shared log's Redis connection is open.\n")
+        .append("# TYPE ysync_shared_log_connected gauge\nysync_shared_log_connected ")
+        .append(available() ? 1 : 0).append('\n');
+  }
+
+  private static void counter(StringBuilder out, String name, String help, long value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name)
+        .append(" counter\n").append(name).append(' ').append(value).append('\n');
+  }
+
+  private long dirtyCount() {
+    return links.values().stream().filter(l -> l.dirty).count();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("event=shared_log_slow_close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    RedisStreams s = streams;
+    if (s != null) {
+      s.close();
+    }
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    local.close();
+  }
+
+  private DocLink link(String document) {
+    return links.computeIfAbsent(document, DocLink::new);
+  }
+
+  /** Per document: whether the stream lacks local updates, and the order of its notifications. */
+  private static final class DocLink {
+    final String document;
+    // guarded by this
+    boolean dirty;
+    boolean reconciling;
+    boolean heldOverflow;
+    @Nullable List<byte[]> held;
+    /** Completes once the dirty mark is durable; null while clean. */
+    @Nullable CompletableFuture<Void> dirtyMarked;
+    /** The local append of the last update a client sent. */
+    CompletableFuture<?> lastStored = CompletableFuture.completedFuture(null);
+    /** Completes after the last notification was handed to the bus. */
+    CompletableFuture<Void> notified = CompletableFuture.completedFuture(null);
+
+    DocLink(String document) {
+      this.document = document;
+    }
+  }
+}
