@@ -211,7 +211,11 @@ if [ "$run_cross" = 1 ]; then
   rpid=$!; pids+=("$rpid")
   wait_port "$rport" "$rpid"
   redis_url="redis://127.0.0.1:$rport"
-  one="ysync x1"; two="ysync x2 + Redis"
+  one="ysync x1"; pubsub="ysync x2 + Redis pub/sub"; shared="ysync x2 + Redis shared log"
+  redis_cpu() { # seconds of CPU redis-server used so far (user + system)
+    redis-cli -p "$rport" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ {s += $2} END {printf "%.2f", s}'
+  }
+  : >"$out/redis-cpu.txt"
   for scenario in cross saturate; do
     start_server "ysync-$cross_store" "$scenario-x1"
     p1=$port; pid1=$pid
@@ -219,15 +223,26 @@ if [ "$run_cross" = 1 ]; then
     loadgen --scenarios "$scenario" --target "$one=$p1:$pid1" --out "$cross_results" \
       || echo "compare: $scenario on one instance failed" >&2
     stop "$pid1"
-    start_server "ysync-$cross_store" "$scenario-x2-a" --redis-url "$redis_url"
-    p1=$port; pid1=$pid
-    start_server "ysync-$cross_store" "$scenario-x2-b" --redis-url "$redis_url"
-    p2=$port; pid2=$pid
-    echo "compare: cross-instance $scenario on two instances (pids $pid1 $pid2, redis $rport)" >&2
-    loadgen --scenarios "$scenario" --target "$two=$p1:$pid1,$p2:$pid2" --out "$cross_results" \
-      || echo "compare: $scenario on two instances failed" >&2
-    stop "$pid1"; stop "$pid2"
+    # two instances: pub/sub only (each instance its own copy, the design before the shared log) and the shared
+    # log (every update appended to the document's Redis stream before the echo: the default)
+    for mode in pubsub shared; do
+      if [ "$mode" = pubsub ]; then name=$pubsub; shared_flag=false; else name=$shared; shared_flag=true; fi
+      flags=(--redis-url "$redis_url" --redis-shared-log "$shared_flag" --redis-key-prefix "ysync-$scenario-$mode:")
+      start_server "ysync-$cross_store" "$scenario-x2-$mode-a" "${flags[@]}"
+      p1=$port; pid1=$pid
+      start_server "ysync-$cross_store" "$scenario-x2-$mode-b" "${flags[@]}"
+      p2=$port; pid2=$pid
+      echo "compare: cross-instance $scenario on two instances, $mode (pids $pid1 $pid2, redis $rport)" >&2
+      cpu0=$(redis_cpu)
+      loadgen --scenarios "$scenario" --target "$name=$p1:$pid1,$p2:$pid2" --out "$cross_results" \
+        || echo "compare: $scenario on two instances ($mode) failed" >&2
+      cpu1=$(redis_cpu)
+      echo "| $scenario | $name | $(python3 -c "print(f'{$cpu1 - $cpu0:.2f}')") |" >>"$out/redis-cpu.txt"
+      stop "$pid1"; stop "$pid2"
+    done
   done
+  echo "redis-server memory after the runs: $(redis-cli -p "$rport" info memory | tr -d '\r' \
+    | awk -F: '/^used_memory_human:/ {print $2}')" >>"$out/redis-cpu.txt"
   stop "$rpid"
 fi
 
@@ -245,9 +260,17 @@ report() { "$java" -cp "$bench_jar" io.ysync.bench.load.CompareReport "$@"; }
     echo "Cross-instance (ysync --store $cross_store; one room's clients alternate between the instances):"
     echo
     report --in "$cross_results" --ref "ysync x1"
-    if grep -q '"target":"ysync x2 + Redis","step":"","metrics":{[^}]*"cross_per_s":0\.0' "$cross_results"; then
+    if grep -q '"target":"ysync x2 + Redis[^"]*","step":"","metrics":{[^}]*"cross_per_s":0\.0' "$cross_results"; then
       echo
-      echo "**No update crossed instances**: --redis-url had no effect in this build."
+      echo "**No update crossed instances** in a two-instance run: --redis-url had no effect in this build."
     fi
+    echo
+    echo "redis-server CPU seconds during each two-instance run:"
+    echo
+    echo "| scenario | target | redis-server CPU s |"
+    echo "|---|---|---|"
+    cat "$out/redis-cpu.txt"
+    echo
+    cat "$out/redis-memory.txt"
   fi
 } | tee "$out/compare.md"

@@ -146,6 +146,16 @@ public interface RoomStore extends AutoCloseable {
   }
 
   /**
+   * The store that keeps this instance's own copy of the documents: this store, or the one a decorator (a shared
+   * log) wraps. Routes that read the local history and listings ask it.
+   *
+   * @return the local store
+   */
+  default RoomStore localStore() {
+    return this;
+  }
+
+  /**
    * Appends the store's Prometheus metrics (text format) to {@code out}; nothing by default.
    *
    * @param out where to append

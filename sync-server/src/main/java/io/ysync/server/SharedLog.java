@@ -37,6 +37,14 @@ public interface SharedLog {
   void recordPosition(String document, StreamId position);
 
   /**
+   * Reports that the document's log ends before a position this instance reached (it lost entries): the store
+   * appends what the log lacks of its local copy, as after an outage.
+   *
+   * @param document the document
+   */
+  void lostEntries(String document);
+
+  /**
    * Whether the shared log can be written now; when not, accepted updates wait in the local store and are appended
    * when it returns.
    *
@@ -67,13 +75,16 @@ public interface SharedLog {
    * @param entries the entries after the reader's position (after {@code snapshotUpTo} when a snapshot is given), in
    *     order
    * @param last the position after applying all of it (the reader's own when nothing was missed)
+   * @param end the id of the last entry ever appended to the log ({@link StreamId#ZERO} for none); a reader whose
+   *     position is after it read a log that lost entries (a Redis that restarted without persistence)
    */
-  record Tail(byte @Nullable [] snapshot, StreamId snapshotUpTo, List<Entry> entries, StreamId last) {
+  record Tail(byte @Nullable [] snapshot, StreamId snapshotUpTo, List<Entry> entries, StreamId last, StreamId end) {
     /** Copies the list. */
     public Tail {
       Objects.requireNonNull(snapshotUpTo, "snapshotUpTo");
       entries = List.copyOf(entries);
       Objects.requireNonNull(last, "last");
+      Objects.requireNonNull(end, "end");
     }
 
     /** Whether the reader missed nothing. */

@@ -43,7 +43,7 @@ final class StoreApi {
   private StoreApi() {}
 
   private static Optional<DocumentStorage> storage(ServerContext server) {
-    return server.registry().store() instanceof RocksRoomStore r ? Optional.of(r.storage()) : Optional.empty();
+    return server.registry().store().localStore() instanceof RocksRoomStore r ? Optional.of(r.storage()) : Optional.empty();
   }
 
   /** {@code GET /api/docs}: the documents the caller may read (authenticated here). */

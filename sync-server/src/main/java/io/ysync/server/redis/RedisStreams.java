@@ -164,7 +164,7 @@ final class RedisStreams implements AutoCloseable {
           if (snap == null && entries.isEmpty()) {
             last = from;
           }
-          return CompletableFuture.completedFuture(new SharedLog.Tail(snap, snapUpTo, entries, last));
+          return CompletableFuture.completedFuture(new SharedLog.Tail(snap, snapUpTo, entries, last, id(r.get(3))));
         });
   }
 

@@ -169,8 +169,8 @@ public final class SharedLogStore implements RoomStore, SharedLog {
         }
         return stored.thenCombine(markDirty(link), (seq, v) -> seq);
       }
-      CompletableFuture<Void> shared = push(s, link, update, stored);
-      return stored.thenCombine(shared, (seq, v) -> seq);
+      CompletableFuture<Boolean> shared = push(s, link, update, stored);
+      return stored.thenCombine(shared, (seq, inLog) -> seq);
     }
   }
 
@@ -178,9 +178,10 @@ public final class SharedLogStore implements RoomStore, SharedLog {
    * Appends a local update to the stream and, once both it and the local append completed, notifies the other
    * instances (in push order). Call holding the link's lock.
    *
-   * @return completes when the stream took the update or, if it failed, when the dirty mark is durable
+   * @return completes with {@code true} when the stream took the update or, if it failed, with {@code false} when
+   *     the dirty mark is durable
    */
-  private CompletableFuture<Void> push(RedisStreams s, DocLink link, byte[] update, CompletableFuture<?> stored) {
+  private CompletableFuture<Boolean> push(RedisStreams s, DocLink link, byte[] update, CompletableFuture<?> stored) {
     CompletableFuture<RedisStreams.Appended> pushed = s.append(link.document, update).toCompletableFuture();
     CompletableFuture<Void> notified = stored.thenCombine(pushed, (seq, a) -> a)
         .thenCombine(link.notified, (a, v) -> a)
@@ -195,12 +196,12 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     link.notified = notified.exceptionally(e -> null);
     return pushed.handle((a, e) -> {
       if (e == null) {
-        return CompletableFuture.<Void>completedFuture(null);
+        return CompletableFuture.completedFuture(true);
       }
       appendFailures.increment();
       LIMITED.warn("shared_log_append_failed", "room={} error=\"{}\"", LogText.safe(link.document),
           LogText.safe(e.getMessage()));
-      return markDirty(link);
+      return markDirty(link).thenApply(v -> false);
     }).thenCompose(f -> f);
   }
 
@@ -280,20 +281,20 @@ public final class SharedLogStore implements RoomStore, SharedLog {
       }
     }).thenCompose(diff -> {
       if (diff.length <= 2) {
-        return CompletableFuture.<Void>completedFuture(null); // no struct and no deletion the stream lacks
+        return CompletableFuture.completedFuture(true); // no struct and no deletion the stream lacks
       }
       synchronized (link) {
         return push(s, link, diff, CompletableFuture.completedFuture(null));
       }
-    }).handle((v, e) -> {
+    }).handle((inLog, e) -> {
       synchronized (link) {
         List<byte[]> held = link.held;
-        boolean complete = e == null && !link.heldOverflow;
+        boolean complete = e == null && inLog && !link.heldOverflow;
         link.reconciling = false;
         link.held = null;
         if (!complete) {
-          LOG.warn("event=shared_log_reconcile_incomplete room={} error=\"{}\"", LogText.safe(document),
-              e == null ? "too many updates held" : e.getMessage());
+          LIMITED.warn("shared_log_reconcile_incomplete", "room={} error=\"{}\"", LogText.safe(document),
+              LogText.safe(e != null ? e.getMessage() : inLog ? "too many updates held" : "append failed"));
           return null; // still dirty: the next round reads the local store again
         }
         link.dirty = false;
@@ -348,6 +349,9 @@ public final class SharedLogStore implements RoomStore, SharedLog {
       }
       reads.increment();
       return s.readAfter(document, position).thenCompose(tail -> {
+        if (position.isAfter(tail.end())) {
+          lostEntries(document);
+        }
         if (tail.isEmpty()) {
           return CompletableFuture.completedFuture(new StoredLog(stored.updates(), stored.lastSequence(), position));
         }
@@ -390,6 +394,13 @@ public final class SharedLogStore implements RoomStore, SharedLog {
   }
 
   @Override
+  public void lostEntries(String document) {
+    LOG.warn("event=shared_log_lost_entries room={} action=\"append the local copy again\"",
+        LogText.safe(document));
+    markDirty(link(document));
+  }
+
+  @Override
   public boolean available() {
     RedisStreams s = streams;
     return s != null && s.isOpen();
@@ -426,6 +437,11 @@ public final class SharedLogStore implements RoomStore, SharedLog {
   @Override
   public CompletionStage<LogRange> readLog(String document, long afterSequence) {
     return local.readLog(document, afterSequence);
+  }
+
+  @Override
+  public RoomStore localStore() {
+    return local;
   }
 
   @Override

@@ -86,6 +86,9 @@ final class StreamFollower {
       readAgain = true;
       return;
     }
+    if (previous.equals(StreamId.ZERO) && !applied.equals(StreamId.ZERO)) {
+      log.lostEntries(room); // a log's first entry after this room applied others: Redis restarted empty
+    }
     if (!previous.equals(applied)) {
       LOG.debug("event=shared_log_gap room={} applied={} announced_previous={}", LogText.safe(room), applied, previous);
       catchUp();
@@ -113,6 +116,9 @@ final class StreamFollower {
         LOG.debug("event=shared_log_read_failed room={} error=\"{}\"",
             LogText.safe(room), LogText.safe(err.getMessage()));
         return; // the next announcement, subscription or periodic check reads again
+      }
+      if (from.isAfter(tail.end())) {
+        log.lostEntries(room); // Redis came back without what it had: the store appends the local copy again
       }
       if (tail.snapshot() != null && tail.snapshotUpTo().isAfter(applied)) {
         applyEntry(tail.snapshotUpTo(), tail.snapshot());

@@ -1,6 +1,7 @@
 -- ysync shared log: what a reader at ARGV[1] missed, atomically with respect to compaction.
 -- KEYS[1] stream, KEYS[2] meta hash, KEYS[3] snapshot; ARGV[1] the reader's last entry id, ARGV[2] page size.
--- Returns {snapshot upTo id, snapshot bytes or false, entries after max(reader, upTo) (XRANGE reply)}.
+-- Returns {snapshot upTo id, snapshot bytes or false, entries after max(reader, upTo) (XRANGE reply), id of the
+-- last entry ever appended ('0-0' for none: a reader past it means Redis lost entries)}.
 local function before(a, b)
   local am, as = string.match(a, '^(%d+)-(%d+)$')
   local bm, bs = string.match(b, '^(%d+)-(%d+)$')
@@ -17,4 +18,6 @@ if before(from, upto) then
   from = upto
 end
 local entries = redis.call('XRANGE', KEYS[1], '(' .. from, '+', 'COUNT', tonumber(ARGV[2]))
-return {upto, snapshot, entries}
+local last = redis.call('HGET', KEYS[2], 'last')
+if not last then last = '0-0' end
+return {upto, snapshot, entries, last}

@@ -58,7 +58,8 @@ final class ScaleOutInstance implements AutoCloseable {
   /** An instance with a RocksDB store in {@code dataDir}, or an in-memory store when {@code rocks} is false. */
   static ScaleOutInstance start(String id, Path dataDir, String redisUrl, String prefix, Duration repairInterval,
       boolean rocks) throws Exception {
-    return start(id, dataDir, redisUrl, prefix, repairInterval, new Options(rocks, true, 500, Duration.ofMinutes(10)));
+    return start(id, dataDir, redisUrl, prefix, repairInterval,
+        new Options(rocks, true, 500, Duration.ofMinutes(10), 0));
   }
 
   /**
@@ -68,10 +69,9 @@ final class ScaleOutInstance implements AutoCloseable {
    * @param sharedLog whether the instances share a log in Redis (the {@code serve} default) or pub/sub only
    * @param compactEntries the shared log's compaction threshold
    * @param roomGrace how long an unused room stays loaded
+   * @param waitReplicas replicas each shared-log append waits for
    */
-  record Options(boolean rocks, boolean sharedLog, int compactEntries, Duration roomGrace) {
-    static final Options DEFAULT = new Options(true, true, 500, Duration.ofMinutes(10));
-  }
+  record Options(boolean rocks, boolean sharedLog, int compactEntries, Duration roomGrace, int waitReplicas) {}
 
   static ScaleOutInstance start(String id, Path dataDir, String redisUrl, String prefix, Duration repairInterval,
       Options options) throws Exception {
@@ -85,7 +85,8 @@ final class ScaleOutInstance implements AutoCloseable {
         .blockCacheBytes(8 << 20).writeBufferBytes(8 << 20).build()) : new InMemoryRoomStore();
     if (options.sharedLog()) {
       store = SharedLogStore.start(store, SharedLogSettings.of(busSettings).withKeyPrefix(prefix + "log:")
-          .withCompaction(options.compactEntries(), Duration.ofSeconds(5)), bus);
+          .withCompaction(options.compactEntries(), Duration.ofSeconds(5))
+          .withWait(options.waitReplicas(), Duration.ofMillis(500)), bus);
     }
     return new ScaleOutInstance(id, dataDir, bus, SyncServer.start(config, DefaultEngines.factory(), store, bus));
   }

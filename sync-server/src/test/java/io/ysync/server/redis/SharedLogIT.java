@@ -12,6 +12,7 @@ import io.ysync.client.YClientGroup;
 import io.ysync.crdt.Doc;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -37,8 +38,13 @@ class SharedLogIT {
 
   private static ScaleOutInstance start(String id, Path dir, RedisServerProcess redis, String prefix,
       int compactEntries) throws Exception {
+    return start(id, dir, redis, prefix, compactEntries, 0);
+  }
+
+  private static ScaleOutInstance start(String id, Path dir, RedisServerProcess redis, String prefix,
+      int compactEntries, int waitReplicas) throws Exception {
     return ScaleOutInstance.start(id, dir.resolve(id), redis.url(), prefix, NO_REPAIR,
-        new ScaleOutInstance.Options(true, true, compactEntries, GRACE));
+        new ScaleOutInstance.Options(true, true, compactEntries, GRACE, waitReplicas));
   }
 
   /**
@@ -157,6 +163,48 @@ class SharedLogIT {
     Set<String> m = new TreeSet<>(expected);
     m.removeAll(actual);
     return m;
+  }
+
+  @Test
+  void redisRestartedEmpty_theLoadedDocumentIsAppendedAgain() throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start(tmp.resolve("redis")); // no persistence
+        ScaleOutInstance a = start("a", tmp, redis, "sl5:", 500);
+        YClientGroup group = YClientGroup.create(1)) {
+      String room = "amnesia";
+      YClient keeper = a.client(group, room); // keeps the room loaded on a
+      Set<String> acknowledged = writeAndLeave(a, room, "before", 30);
+      redis.kill();
+      redis.restart(); // empty
+      await("/readyz 200 after Redis returned", 30_000, () -> readyz(a) == 200);
+      acknowledged.addAll(writeAndLeave(a, room, "after", 5)); // its first entry has no predecessor: a sees the loss
+      await("the local copy appended again", 30_000, () -> metric(a, "ysync_shared_log_reconciled_total") >= 1);
+      try (ScaleOutInstance fresh = start("fresh", tmp, redis, "sl5:", 500)) {
+        Set<String> served = fresh.fetch(room).keys();
+        assertTrue(served.containsAll(acknowledged), "missing: " + missing(acknowledged, served));
+      }
+      keeper.close();
+    }
+  }
+
+  @Test
+  void waitReplicas_acknowledgesWithAReplica_andKeepsUpdatesLocallyWithoutOne() throws Exception {
+    try (RedisServerProcess primary = RedisServerProcess.start(tmp.resolve("primary"));
+        RedisServerProcess replica = RedisServerProcess.start(tmp.resolve("replica"), RedisServerProcess.freePort(),
+            List.of("--replicaof", "127.0.0.1", String.valueOf(primary.port())));
+        ScaleOutInstance a = start("a", tmp, primary, "sl6:", 500, 1);
+        RedisClient client = RedisClient.create(primary.url());
+        StatefulRedisConnection<String, String> r = client.connect()) {
+      await("the replica in sync", 20_000, () -> r.sync().info("replication").contains("state=online"));
+      String room = "replicated";
+      Set<String> acknowledged = writeAndLeave(a, room, "with", 20);
+      assertEquals(0, metric(a, "ysync_shared_log_append_failures_total"), "the replica confirmed every append");
+      replica.kill();
+      acknowledged.addAll(writeAndLeave(a, room, "without", 5)); // acknowledged once stored locally with a mark
+      assertTrue(metric(a, "ysync_shared_log_append_failures_total") >= 1, "WAIT fell short");
+      assertTrue(metric(a, "ysync_shared_log_dirty_documents") >= 1, "kept to be appended again");
+      Set<String> atA = a.fetch(room).keys();
+      assertTrue(atA.containsAll(acknowledged), "missing at a: " + missing(acknowledged, atA));
+    }
   }
 
   private static Set<String> keys(YClient c) {
