@@ -60,7 +60,12 @@ for n in "${sizes[@]}"; do
   json=$("$java" -cp "$bench_jar" io.ysync.bench.load.SharedLogMemory --server "127.0.0.1:$sport" \
     --redis "127.0.0.1:$rport" --docs "$docs" --updates "$n" --line "$line")
   echo "$json" >>"$out/results.jsonl"
-  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(f"| {r[\"docs\"]:,} | {r[\"updates_per_doc\"]} | {r[\"line_chars\"]} | {r[\"bytes_per_doc\"]:,.0f} | {r[\"keys\"]:,} | {r[\"seconds\"]} |")' "$json"
+  python3 - "$json" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+print("| {:,} | {} | {} | {:,.0f} | {:,} | {} |".format(r["docs"], r["updates_per_doc"], r["line_chars"],
+      r["bytes_per_doc"], r["keys"], r["seconds"]))
+PY
   kill "$spid" "$rpid"; wait "$spid" "$rpid" 2>/dev/null || true
 done
 echo "redis-memory: logs in $out" >&2

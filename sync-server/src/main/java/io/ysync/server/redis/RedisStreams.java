@@ -106,7 +106,7 @@ final class RedisStreams implements AutoCloseable {
    */
   CompletionStage<Appended> append(String document, byte[] update) {
     CompletionStage<Appended> appended = script(APPEND, ScriptOutputType.MULTI, keys(document, "log", "meta"),
-        update, instance)
+        update)
         .thenApply(reply -> {
           List<?> r = (List<?>) reply;
           return new Appended(id(r.get(0)), id(r.get(1)), (Long) r.get(2));
