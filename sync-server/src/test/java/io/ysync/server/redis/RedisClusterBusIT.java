@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code redis-cli --cluster create}): two buses with a {@code redis-cluster://} URL exchange envelopes on documents
  * whose channels hash to different slots, so {@code SSUBSCRIBE}/{@code SPUBLISH} are routed to different nodes.
  */
-@Timeout(60)
+@Timeout(120)
 class RedisClusterBusIT {
   @TempDir
   Path tmp;
@@ -35,20 +36,7 @@ class RedisClusterBusIT {
     assertTrue(RedisServerProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
     List<RedisServerProcess> nodes = new ArrayList<>();
     try {
-      List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-      for (int i = 0; i < 3; i++) {
-        RedisServerProcess n = RedisServerProcess.start(tmp.resolve("node" + i), RedisServerProcess.freePort(),
-            List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"));
-        nodes.add(n);
-        create.add("127.0.0.1:" + n.port());
-      }
-      create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-      Process p = new ProcessBuilder(create).redirectErrorStream(true)
-          .redirectOutput(tmp.resolve("create.log").toFile()).start();
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "redis-cli --cluster create failed");
-      await("cluster ok", 20_000, () -> clusterOk(nodes.get(0).port()));
-
-      String url = "redis-cluster://127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:" + nodes.get(1).port();
+      String url = startCluster(nodes);
       RedisBusSettings base = new RedisBusSettings(url, "a", "ysync-cluster:", Duration.ofMillis(200),
           Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
       try (RedisBroadcastBus a = RedisBroadcastBus.start(base);
@@ -78,6 +66,70 @@ class RedisClusterBusIT {
     } finally {
       nodes.forEach(RedisServerProcess::close);
     }
+  }
+
+  /**
+   * The shared log on the cluster: two instances with a {@code redis-cluster://} URL; documents whose keys hash to
+   * different slots (one name with braces, which are escaped so the whole name stays the hash tag) are written
+   * through one instance, compacted there, and served complete by the other (the Lua scripts touch four keys of one
+   * slot).
+   */
+  @Test
+  void clusterUrl_sharedLog_servesEveryDocumentFromEveryInstance() throws Exception {
+    assertTrue(RedisServerProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
+    List<RedisServerProcess> nodes = new ArrayList<>();
+    try {
+      String url = startCluster(nodes);
+      ScaleOutInstance.Options options = new ScaleOutInstance.Options(true, true, 20, Duration.ofMillis(200), 0);
+      try (ScaleOutInstance a = ScaleOutInstance.start("a", tmp.resolve("a"), url, "ysync-cl:", Duration.ofMinutes(10),
+          options);
+          ScaleOutInstance b = ScaleOutInstance.start("b", tmp.resolve("b"), url, "ysync-cl:",
+              Duration.ofMinutes(10), options)) {
+        await("both ready", 20_000, () -> readyz(a) == 200 && readyz(b) == 200);
+        List<String> docs = List.of("cl-1", "cl-2", "cl-3", "we{ir}d", "}x{", "cl-6");
+        Map<String, Set<String>> acknowledged = new java.util.HashMap<>();
+        for (String d : docs) {
+          AckingWriter w = AckingWriter.start(a.port(), java.net.URLEncoder.encode(d, StandardCharsets.UTF_8), "k");
+          await("acks of " + d, 30_000, () -> w.acknowledged().size() >= 30);
+          w.stop();
+          acknowledged.put(d, w.acknowledged());
+        }
+        await("a compaction on the cluster", 20_000,
+            () -> SharedLogIT.metric(a, "ysync_shared_log_compactions_total") > 0);
+        for (String d : docs) {
+          Set<String> served = b.fetch(java.net.URLEncoder.encode(d, StandardCharsets.UTF_8)).keys();
+          assertTrue(served.containsAll(acknowledged.get(d)), d + " at b: " + served);
+        }
+        assertEquals(0, SharedLogIT.metric(a, "ysync_shared_log_append_failures_total"));
+      }
+    } finally {
+      nodes.forEach(RedisServerProcess::close);
+    }
+  }
+
+  private static int readyz(ScaleOutInstance i) {
+    try {
+      return i.readyz();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** Starts a three-node cluster (no replicas) and returns its {@code redis-cluster://} URL. */
+  private String startCluster(List<RedisServerProcess> nodes) throws Exception {
+    List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    for (int i = 0; i < 3; i++) {
+      RedisServerProcess n = RedisServerProcess.start(tmp.resolve("node" + i), RedisServerProcess.freePort(),
+          List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"));
+      nodes.add(n);
+      create.add("127.0.0.1:" + n.port());
+    }
+    create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    Process p = new ProcessBuilder(create).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("create.log").toFile()).start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "redis-cli --cluster create failed");
+    await("cluster ok", 20_000, () -> clusterOk(nodes.get(0).port()));
+    return "redis-cluster://127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:" + nodes.get(1).port();
   }
 
   private static boolean clusterOk(int port) {
