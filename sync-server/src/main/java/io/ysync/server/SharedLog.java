@@ -28,8 +28,8 @@ public interface SharedLog {
 
   /**
    * Records that the local store holds the document's shared log up to {@code position} (every entry up to it was
-   * applied and what it added is stored). The next load reads the shared log after it. Positions that do not move
-   * forward are ignored; losing a recent record costs a longer read, never an update.
+   * applied and what it added is stored). The next load reads the shared log after it. Callers move a document's
+   * position only forward; losing a recent record costs a longer read, never an update.
    *
    * @param document the document
    * @param position the last entry whose effect the local store holds

@@ -20,8 +20,8 @@ import org.quicktheories.core.Gen;
  * directory. After healing, every client and every server ({@code GET /api/docs/<room>}) must hold the same document:
  * see {@link Convergence} for what is compared (JSON, state vector, normalized state bytes, by yjs and by
  * io.ysync.crdt). Three properties: JS clients on one server; JS and Java clients on one server; JS and Java clients
- * on two instances scaled out through a real {@code redis-server} (clients alternate between the instances, each
- * instance has its own data directory and is restarted on its own).
+ * on three instances scaled out through a real {@code redis-server} with the shared log (clients take turns among the
+ * instances, each instance has its own data directory and is restarted on its own).
  *
  * <p>Budget (each property): {@code -Dysync.e2e.seconds=S} (default {@value #DEFAULT_SECONDS}): examples after that
  * are not run and shrinking stops, once at least {@value Harness#MIN_RUNS} ran (the line
@@ -58,9 +58,9 @@ class ConvergenceE2eIT {
   }
 
   @Test
-  void twoInstancesOverRedis_clientsConvergeAfterOfflineEditsPartitionsDelaysAndRestarts() throws Exception {
+  void threeInstancesOverRedis_clientsConvergeAfterOfflineEditsPartitionsDelaysAndRestarts() throws Exception {
     assertTrue(RedisServerProcess.available(), "redis-server is not on PATH: run scripts/ensure-redis.sh");
-    property("scaleout", Schedule.schedules(maxClients(), steps(), true), 2);
+    property("scaleout", Schedule.schedules(maxClients(), steps(), true), 3);
   }
 
   private static void property(String name, Gen<Schedule> schedules, int instances) throws Exception {

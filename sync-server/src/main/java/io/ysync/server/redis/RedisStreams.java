@@ -42,9 +42,9 @@ final class RedisStreams implements AutoCloseable {
   static final int PAGE = 2_000;
 
   private static final Script APPEND = Script.load("append.lua");
-  private static final Script READ = Script.load("read.lua");
+  private static final Script READ = Script.load("ids.lua", "read.lua");
   private static final Script LEASE = Script.load("lease.lua");
-  private static final Script COMPACT = Script.load("compact.lua");
+  private static final Script COMPACT = Script.load("ids.lua", "compact.lua");
 
   /** Result of one append: the new entry's id, its predecessor's, and the stream's length after it. */
   record Appended(StreamId previous, StreamId id, long length) {}
@@ -260,16 +260,22 @@ final class RedisStreams implements AutoCloseable {
 
   /** A Lua script and its SHA-1 (for EVALSHA). */
   private record Script(String source, String sha) {
-    static Script load(String name) {
-      try (InputStream in = RedisStreams.class.getResourceAsStream(name)) {
-        if (in == null) {
-          throw new IllegalStateException("script " + name + " is missing from the jar");
+    /** The concatenation of the named resources (shared functions first). */
+    static Script load(String... names) {
+      StringBuilder source = new StringBuilder();
+      for (String name : names) {
+        try (InputStream in = RedisStreams.class.getResourceAsStream(name)) {
+          if (in == null) {
+            throw new IllegalStateException("script " + name + " is missing from the jar");
+          }
+          source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
-        String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        byte[] sha = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-        return new Script(source, HexFormat.of().formatHex(sha));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      }
+      try {
+        byte[] sha = MessageDigest.getInstance("SHA-1").digest(source.toString().getBytes(StandardCharsets.UTF_8));
+        return new Script(source.toString(), HexFormat.of().formatHex(sha));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }

@@ -72,7 +72,6 @@ public final class SharedLogStore implements RoomStore, SharedLog {
   private final ClientResources resources;
   private final ScheduledExecutorService executor;
   private final Map<String, DocLink> links = new ConcurrentHashMap<>();
-  private final Map<String, StreamId> recorded = new ConcurrentHashMap<>();
   private final LongAdder appended = new LongAdder();
   private final LongAdder appendFailures = new LongAdder();
   private final LongAdder reconciled = new LongAdder();
@@ -378,13 +377,9 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     return s.readAfter(document, after);
   }
 
+  /** Writes the position; callers only move it forward (a room's follower, a load that read the tail). */
   @Override
   public void recordPosition(String document, StreamId position) {
-    StreamId before = recorded.get(document);
-    if (before != null && !position.isAfter(before)) {
-      return;
-    }
-    recorded.put(document, position);
     try {
       marks.putPosition(document, position);
     } catch (RuntimeException e) {

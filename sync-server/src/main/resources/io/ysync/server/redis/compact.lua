@@ -2,13 +2,7 @@
 -- KEYS[1] stream, KEYS[2] meta hash, KEYS[3] snapshot, KEYS[4] lease; ARGV[1] token, ARGV[2] last merged id,
 -- ARGV[3] the merged update (the old snapshot and every entry up to ARGV[2]), ARGV[4] the id after ARGV[2] (MINID),
 -- ARGV[5] the instance id. Returns 1 when written, 0 when fenced off (a later lease holder exists) or stale.
-local function before(a, b)
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  am = tonumber(am); bm = tonumber(bm)
-  if am ~= bm then return am < bm end
-  return tonumber(as) < tonumber(bs)
-end
+-- before(a, b): ids.lua, prepended.
 local fence = tonumber(redis.call('HGET', KEYS[2], 'fence') or '0')
 if tonumber(ARGV[1]) ~= fence then return 0 end
 if redis.call('GET', KEYS[4]) == ARGV[5] then redis.call('DEL', KEYS[4]) end

@@ -2,13 +2,7 @@
 -- KEYS[1] stream, KEYS[2] meta hash, KEYS[3] snapshot; ARGV[1] the reader's last entry id, ARGV[2] page size.
 -- Returns {snapshot upTo id, snapshot bytes or false, entries after max(reader, upTo) (XRANGE reply), id of the
 -- last entry ever appended ('0-0' for none: a reader past it means Redis lost entries)}.
-local function before(a, b)
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  am = tonumber(am); bm = tonumber(bm)
-  if am ~= bm then return am < bm end
-  return tonumber(as) < tonumber(bs)
-end
+-- before(a, b): ids.lua, prepended.
 local upto = redis.call('HGET', KEYS[2], 'snap')
 if not upto then upto = '0-0' end
 local from = ARGV[1]
