@@ -37,6 +37,17 @@ public interface SharedLog {
   void recordPosition(String document, StreamId position);
 
   /**
+   * Tells {@code listener} of each entry this instance appends to the document's log (its predecessor's id and its
+   * own), once the local store holds the update too, until the returned handle is closed. A room's follower moves its
+   * position with it: its own entries are in its document already. One listener per document (the loaded room's).
+   *
+   * @param document the document
+   * @param listener called with (predecessor, id) on a client thread
+   * @return closes the registration
+   */
+  AutoCloseable onAppended(String document, java.util.function.BiConsumer<StreamId, StreamId> listener);
+
+  /**
    * Reports that the document's log ends before a position this instance reached (it lost entries): the store
    * appends what the log lacks of its local copy, as after an outage.
    *

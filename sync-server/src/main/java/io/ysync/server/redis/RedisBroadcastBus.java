@@ -298,9 +298,6 @@ public final class RedisBroadcastBus implements BroadcastBus {
     }
     String origin = env.getOriginInstance();
     if (origin.equals(instanceId())) {
-      if (!env.getStreamId().isEmpty() && Arrays.equals(channel, channel(env.getDocument()))) {
-        deliver(env.getDocument(), env); // our own shared-log notification: the room's position moves past it
-      }
       return; // our own envelope, echoed by Redis
     }
     if (origin.isEmpty() || !Arrays.equals(channel, channel(env.getDocument()))) {

@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,17 +183,25 @@ public final class SharedLogStore implements RoomStore, SharedLog {
    */
   private CompletableFuture<Boolean> push(RedisStreams s, DocLink link, byte[] update, CompletableFuture<?> stored) {
     CompletableFuture<RedisStreams.Appended> pushed = s.append(link.document, update).toCompletableFuture();
-    CompletableFuture<Void> notified = stored.thenCombine(pushed, (seq, a) -> a)
-        .thenCombine(link.notified, (a, v) -> a)
-        .thenAccept(a -> {
+    // the other instances hear of it as soon as Redis has it (they store it themselves), in append order
+    CompletableFuture<RedisStreams.Appended> announced = pushed.thenCombine(link.notified, (a, v) -> a)
+        .thenApply(a -> {
           appended.increment();
           notify(link.document, update, a);
           SharedLogCompactor c = compactor;
           if (c != null && a.length() > settings.compactEntries()) {
             c.compact(link.document);
           }
+          return a;
         });
-    link.notified = notified.exceptionally(e -> null);
+    link.notified = announced.handle((a, e) -> null);
+    // this instance's room moves its position past it once the local store has it too
+    announced.thenCombine(stored, (a, seq) -> a).thenAccept(a -> {
+      BiConsumer<StreamId, StreamId> own = link.ownAppends;
+      if (own != null) {
+        own.accept(a.previous(), a.id());
+      }
+    });
     return pushed.handle((a, e) -> {
       if (e == null) {
         return CompletableFuture.completedFuture(true);
@@ -377,6 +386,17 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     return s.readAfter(document, after);
   }
 
+  @Override
+  public AutoCloseable onAppended(String document, BiConsumer<StreamId, StreamId> listener) {
+    DocLink link = link(document);
+    link.ownAppends = listener;
+    return () -> {
+      if (link.ownAppends == listener) {
+        link.ownAppends = null;
+      }
+    };
+  }
+
   /** Writes the position; callers only move it forward (a room's follower, a load that read the tail). */
   @Override
   public void recordPosition(String document, StreamId position) {
@@ -418,7 +438,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
   public CompletionStage<Void> flush(String document, byte[] state) {
     return local.flush(document, state).thenRun(() -> links.computeIfPresent(document, (d, link) -> {
       synchronized (link) {
-        return link.dirty || link.reconciling || !link.notified.isDone() ? link : null;
+        return link.dirty || link.reconciling || !link.notified.isDone() || link.ownAppends != null ? link : null;
       }
     }));
   }
@@ -518,6 +538,8 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     @Nullable List<byte[]> held;
     /** Completes once the dirty mark is durable; null while clean. */
     @Nullable CompletableFuture<Void> dirtyMarked;
+    /** Told of this instance's appends (predecessor, id): the loaded room's follower, or null. */
+    volatile @Nullable BiConsumer<StreamId, StreamId> ownAppends;
     /** The local append of the last update a client sent. */
     CompletableFuture<?> lastStored = CompletableFuture.completedFuture(null);
     /** Completes after the last notification was handed to the bus. */

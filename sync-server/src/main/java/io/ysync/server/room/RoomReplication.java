@@ -84,6 +84,7 @@ final class RoomReplication implements AutoCloseable {
   /** Follows the document's shared log, when the store has one. */
   private final @Nullable StreamFollower follower;
   private AutoCloseable subscription;
+  private AutoCloseable ownAppends;
   private ScheduledFuture<?> checkTimer;
 
   RoomReplication(String room, RoomContext ctx, Executor executor, RoomAwareness awareness,
@@ -106,6 +107,10 @@ final class RoomReplication implements AutoCloseable {
   /** Subscribes to the room's channel and starts the periodic state-vector check (room executor). */
   void start() {
     subscription = ctx.bus().subscribe(room, env -> executor.execute(() -> onEnvelope(env)));
+    if (follower != null) {
+      ownAppends = ctx.store().sharedLog().orElseThrow()
+          .onAppended(room, (previous, id) -> executor.execute(() -> follower.onAppended(previous, id)));
+    }
     if (!ctx.bus().distributed()) {
       return;
     }
@@ -134,7 +139,7 @@ final class RoomReplication implements AutoCloseable {
         return;
       }
       if (follower != null && env.getKind() == Kind.KIND_UPDATE && !env.getStreamId().isEmpty()) {
-        follower.onAnnounced(env, origin.equals(self));
+        follower.onAnnounced(env);
         return;
       }
       if (env.getKind() == Kind.KIND_CONTROL && env.getControl() == Control.CONTROL_INSTANCE_DOWN) {
@@ -321,6 +326,13 @@ final class RoomReplication implements AutoCloseable {
   public void close() {
     if (checkTimer != null) {
       checkTimer.cancel(false);
+    }
+    if (ownAppends != null) {
+      try {
+        ownAppends.close();
+      } catch (Exception e) {
+        LOG.warn("event=shared_log_unfollow_failed room={}", room, e);
+      }
     }
     if (subscription != null) {
       try {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * entry before it, so a lost or late announcement shows as a gap at the next one and is filled at once from the
  * stream; the same read runs whenever the room's channel is (re)subscribed (an announcement sent before the
  * subscription cannot be lost unseen) and at every periodic check (the last announcement of a burst could be lost).
- * Entries this instance appended itself are already in the document and only move the position. Convergence
+ * Entries this instance appended itself are already in the document and only move the position
+ * ({@link #onAppended}, told by the store rather than by pub/sub). Convergence
  * therefore does not depend on pub/sub delivery nor on the state-vector repair, which stays as a safety net. The
  * position is recorded in the local store only once everything up to it is stored there (the room's apply stages
  * complete in log order), at most once a second and when the room unloads.
@@ -63,12 +64,8 @@ final class StreamFollower {
     return applied;
   }
 
-  /**
-   * Handles an announcement of a new entry.
-   *
-   * @param own whether this instance appended it (its update is in the document already)
-   */
-  void onAnnounced(Envelope env, boolean own) {
+  /** Handles another instance's announcement of a new entry. */
+  void onAnnounced(Envelope env) {
     StreamId id;
     StreamId previous;
     try {
@@ -90,15 +87,36 @@ final class StreamFollower {
       log.lostEntries(room); // a log's first entry after this room applied others: Redis restarted empty
     }
     if (!previous.equals(applied)) {
-      LOG.debug("event=shared_log_gap room={} applied={} announced_previous={}", LogText.safe(room), applied, previous);
+      LOG.debug("event=shared_log_gap room={} applied={} announced_previous={}", LogText.safe(room), applied,
+          previous);
       catchUp();
       return;
     }
-    if (own) {
-      advance(id, lastApply); // stored before it was announced; durable once the entries before it are
-    } else {
-      applyEntry(id, env.getPayload().toByteArray());
+    applyEntry(id, env.getPayload().toByteArray());
+  }
+
+  /**
+   * This instance appended an entry (its update is in the document and in the local store already).
+   *
+   * @param previous the entry before it
+   * @param id its id
+   */
+  void onAppended(StreamId previous, StreamId id) {
+    if (!id.isAfter(applied)) {
+      return;
     }
+    if (previous.equals(StreamId.ZERO) && !applied.equals(StreamId.ZERO)) {
+      log.lostEntries(room); // the log's first entry, after this room applied others: Redis restarted empty
+    }
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    if (!previous.equals(applied)) {
+      catchUp(); // another instance's entry came between: read it (and this one again, which changes nothing)
+      return;
+    }
+    advance(id, lastApply); // durable once the entries before it are
   }
 
   /** Reads every entry after the position and applies it (room executor). Idempotent; one read at a time. */

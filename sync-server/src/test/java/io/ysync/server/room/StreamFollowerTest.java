@@ -49,6 +49,11 @@ class StreamFollowerTest {
     }
 
     @Override
+    public AutoCloseable onAppended(String document, java.util.function.BiConsumer<StreamId, StreamId> listener) {
+      return () -> { };
+    }
+
+    @Override
     public void lostEntries(String document) {
       lost.add(document);
     }
@@ -76,9 +81,9 @@ class StreamFollowerTest {
   void announcementsInOrder_areAppliedWithoutReading() {
     StreamId a = log.add(1, "a");
     StreamId b = log.add(2, "b");
-    follower.onAnnounced(announce(StreamId.ZERO, a, "a"), false);
-    follower.onAnnounced(announce(a, b, "b"), false);
-    follower.onAnnounced(announce(a, b, "b"), false); // twice: ignored
+    follower.onAnnounced(announce(StreamId.ZERO, a, "a"));
+    follower.onAnnounced(announce(a, b, "b"));
+    follower.onAnnounced(announce(a, b, "b")); // twice: ignored
     assertEquals(List.of("a", "b"), applied);
     assertEquals(b, follower.position());
     assertEquals(0, log.reads);
@@ -89,12 +94,12 @@ class StreamFollowerTest {
     StreamId a = log.add(1, "a");
     StreamId b = log.add(2, "b");
     StreamId c = log.add(3, "c");
-    follower.onAnnounced(announce(StreamId.ZERO, a, "a"), false);
-    follower.onAnnounced(announce(b, c, "c"), false); // b's announcement was lost
+    follower.onAnnounced(announce(StreamId.ZERO, a, "a"));
+    follower.onAnnounced(announce(b, c, "c")); // b's announcement was lost
     assertEquals(List.of("a", "b", "c"), applied);
     assertEquals(c, follower.position());
     assertEquals(1, log.reads);
-    follower.onAnnounced(announce(a, b, "b"), false); // b's announcement arrives late: already read
+    follower.onAnnounced(announce(a, b, "b")); // b's announcement arrives late: already read
     assertEquals(List.of("a", "b", "c"), applied);
   }
 
@@ -102,8 +107,8 @@ class StreamFollowerTest {
   void ownEntries_moveThePositionOnly_andTheyAreRecordedWhenFlushed() {
     StreamId a = log.add(1, "a");
     StreamId mine = log.add(2, "mine");
-    follower.onAnnounced(announce(StreamId.ZERO, a, "a"), false);
-    follower.onAnnounced(announce(a, mine, "mine"), true);
+    follower.onAnnounced(announce(StreamId.ZERO, a, "a"));
+    follower.onAppended(a, mine);
     assertEquals(List.of("a"), applied);
     assertEquals(mine, follower.position());
     follower.flushed();
@@ -122,10 +127,10 @@ class StreamFollowerTest {
   @Test
   void aLogThatStartsOver_isReportedAsLost() {
     StreamId a = log.add(1, "a");
-    follower.onAnnounced(announce(StreamId.ZERO, a, "a"), false);
+    follower.onAnnounced(announce(StreamId.ZERO, a, "a"));
     log.entries.clear(); // Redis restarted without persistence
     StreamId fresh = log.add(5, "fresh");
-    follower.onAnnounced(announce(StreamId.ZERO, fresh, "fresh"), false);
+    follower.onAnnounced(announce(StreamId.ZERO, fresh, "fresh"));
     assertEquals(List.of("room"), log.lost);
     assertTrue(applied.contains("fresh"));
   }
