@@ -24,6 +24,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +38,10 @@ import org.jspecify.annotations.Nullable;
  * {@code prefix{d}:log}, {@code :meta}, {@code :snap}, {@code :lease} (hash tag: one Redis Cluster slot).
  *
  * <p>Thread-safe. One connection, commands pipelined in call order (so the appends of one document reach Redis in
- * the order {@link #append} was called); it fails fast while disconnected and Lettuce reconnects it.
+ * the order {@link #append} was called); it fails fast while disconnected and Lettuce reconnects it. Commands are
+ * written in batches: each call queues its command with auto-flush off and asks one flusher thread to flush, so
+ * the commands that arrive while a flush is pending share one socket write (and one read on Redis's side) instead of
+ * one each.
  */
 final class RedisStreams implements AutoCloseable {
   /** Entries read per script call. */
@@ -54,6 +60,8 @@ final class RedisStreams implements AutoCloseable {
   private final StatefulConnection<byte[], byte[]> connection;
   private final RedisClusterAsyncCommands<byte[], byte[]> commands;
   private final byte[] instance;
+  private final AtomicBoolean flushPending = new AtomicBoolean();
+  private final ExecutorService flusher;
 
   private RedisStreams(SharedLogSettings settings, AutoCloseable client, StatefulConnection<byte[], byte[]> connection,
       RedisClusterAsyncCommands<byte[], byte[]> commands) {
@@ -62,6 +70,22 @@ final class RedisStreams implements AutoCloseable {
     this.connection = connection;
     this.commands = commands;
     this.instance = settings.instanceId().getBytes(StandardCharsets.UTF_8);
+    connection.setAutoFlushCommands(false);
+    this.flusher = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ysync-shared-log-flush");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Has the queued commands written: at once if no flush is pending, else by the pending one. */
+  private void requestFlush() {
+    if (flushPending.compareAndSet(false, true)) {
+      flusher.execute(() -> {
+        flushPending.set(false);
+        connection.flushCommands();
+      });
+    }
   }
 
   /**
@@ -116,6 +140,7 @@ final class RedisStreams implements AutoCloseable {
     }
     CompletionStage<Long> confirmed = commands.waitForReplication(settings.waitReplicas(),
         settings.waitTimeout().toMillis());
+    requestFlush();
     return appended.thenCombine(confirmed, (a, replicas) -> {
       if (replicas < settings.waitReplicas()) {
         throw new ReplicationShortfall(replicas, settings.waitReplicas());
@@ -212,12 +237,16 @@ final class RedisStreams implements AutoCloseable {
 
   private CompletionStage<Object> script(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
     CompletableFuture<Object> done = new CompletableFuture<>();
-    commands.<Object>evalsha(s.sha, type, keys, args).whenComplete((r, e) -> {
+    CompletionStage<Object> first = commands.<Object>evalsha(s.sha, type, keys, args);
+    requestFlush();
+    first.whenComplete((r, e) -> {
       if (e == null) {
         done.complete(r);
       } else if (e instanceof RedisNoScriptException || e.getCause() instanceof RedisNoScriptException) {
         // first use on this server (or after a restart or SCRIPT FLUSH): EVAL also caches it
-        commands.<Object>eval(s.source, type, keys, args).whenComplete((r2, e2) -> {
+        CompletionStage<Object> again = commands.<Object>eval(s.source, type, keys, args);
+        requestFlush();
+        again.whenComplete((r2, e2) -> {
           if (e2 == null) {
             done.complete(r2);
           } else {
@@ -250,6 +279,7 @@ final class RedisStreams implements AutoCloseable {
 
   @Override
   public void close() {
+    flusher.shutdown();
     connection.close();
     try {
       client.close();
