@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,10 +72,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
   private final ClientResources resources;
   private final ScheduledExecutorService executor;
   private final Map<String, DocLink> links = new ConcurrentHashMap<>();
-  private final LongAdder appended = new LongAdder();
-  private final LongAdder appendFailures = new LongAdder();
-  private final LongAdder reconciled = new LongAdder();
-  private final LongAdder reads = new LongAdder();
+  private final SharedLogMetrics metrics = new SharedLogMetrics();
   private volatile @Nullable RedisStreams streams;
   private volatile @Nullable SharedLogCompactor compactor;
   private volatile boolean closed;
@@ -186,7 +182,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     // the other instances hear of it as soon as Redis has it (they store it themselves), in append order
     CompletableFuture<RedisStreams.Appended> announced = pushed.thenCombine(link.notified, (a, v) -> a)
         .thenApply(a -> {
-          appended.increment();
+          metrics.appended.increment();
           notify(link.document, update, a);
           SharedLogCompactor c = compactor;
           if (c != null && a.length() > settings.compactEntries()) {
@@ -206,7 +202,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
       if (e == null) {
         return CompletableFuture.completedFuture(true);
       }
-      appendFailures.increment();
+      metrics.appendFailures.increment();
       LIMITED.warn("shared_log_append_failed", "room={} error=\"{}\"", LogText.safe(link.document),
           LogText.safe(e.getMessage()));
       return markDirty(link).thenApply(v -> false);
@@ -312,7 +308,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
         }
         executor.execute(() -> writeMark(link));
       }
-      reconciled.increment();
+      metrics.reconciled.increment();
       LOG.info("event=shared_log_reconciled room={}", LogText.safe(document));
       return null;
     });
@@ -355,7 +351,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
         LOG.warn("event=shared_log_load_local_only room={} reason=\"redis unavailable\"", LogText.safe(document));
         return CompletableFuture.completedFuture(new StoredLog(stored.updates(), stored.lastSequence(), position));
       }
-      reads.increment();
+      metrics.reads.increment();
       return s.readAfter(document, position).thenCompose(tail -> {
         if (position.isAfter(tail.end())) {
           lostEntries(document);
@@ -382,7 +378,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     if (s == null || !s.isOpen()) {
       return CompletableFuture.failedFuture(new IllegalStateException("the shared log is unavailable"));
     }
-    reads.increment();
+    metrics.reads.increment();
     return s.readAfter(document, after);
   }
 
@@ -477,28 +473,8 @@ public final class SharedLogStore implements RoomStore, SharedLog {
   public void renderMetrics(StringBuilder out) {
     local.renderMetrics(out);
     SharedLogCompactor c = compactor;
-    counter(out, "ysync_shared_log_appends_total", "Updates this instance appended to shared logs.",
-        appended.sum());
-    counter(out, "ysync_shared_log_append_failures_total", "Appends Redis did not take (kept locally).",
-        appendFailures.sum());
-    counter(out, "ysync_shared_log_reads_total", "Reads of shared-log tails (loads and gaps).", reads.sum());
-    counter(out, "ysync_shared_log_reconciled_total", "Documents whose local updates were appended after Redis "
-        + "returned.", reconciled.sum());
-    counter(out, "ysync_shared_log_compactions_total", "Snapshots this instance wrote.",
-        c == null ? 0 : c.compactions.sum());
-    counter(out, "ysync_shared_log_compaction_failures_total", "Compactions that failed.",
-        c == null ? 0 : c.failures.sum());
-    out.append("# HELP ysync_shared_log_dirty_documents Documents with updates the shared log lacks.\n")
-        .append("# TYPE ysync_shared_log_dirty_documents gauge\nysync_shared_log_dirty_documents ")
-        .append(dirtyCount()).append('\n');
-    out.append("# HELP ysync_shared_log_connected Whether the shared log's Redis connection is open.\n")
-        .append("# TYPE ysync_shared_log_connected gauge\nysync_shared_log_connected ")
-        .append(available() ? 1 : 0).append('\n');
-  }
-
-  private static void counter(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name)
-        .append(" counter\n").append(name).append(' ').append(value).append('\n');
+    metrics.render(out, c == null ? 0 : c.compactions.sum(), c == null ? 0 : c.failures.sum(), dirtyCount(),
+        available());
   }
 
   private long dirtyCount() {
@@ -528,25 +504,5 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     return links.computeIfAbsent(document, DocLink::new);
   }
 
-  /** Per document: whether the stream lacks local updates, and the order of its notifications. */
-  private static final class DocLink {
-    final String document;
-    // guarded by this
-    boolean dirty;
-    boolean reconciling;
-    boolean heldOverflow;
-    @Nullable List<byte[]> held;
-    /** Completes once the dirty mark is durable; null while clean. */
-    @Nullable CompletableFuture<Void> dirtyMarked;
-    /** Told of this instance's appends (predecessor, id): the loaded room's follower, or null. */
-    volatile @Nullable BiConsumer<StreamId, StreamId> ownAppends;
-    /** The local append of the last update a client sent. */
-    CompletableFuture<?> lastStored = CompletableFuture.completedFuture(null);
-    /** Completes after the last notification was handed to the bus. */
-    CompletableFuture<Void> notified = CompletableFuture.completedFuture(null);
 
-    DocLink(String document) {
-      this.document = document;
-    }
-  }
 }
