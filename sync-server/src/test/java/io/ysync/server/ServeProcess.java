@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * (space-separated).
  */
 public final class ServeProcess implements AutoCloseable {
-  static final String DEFAULT_JVM_FLAGS = "-XX:+UseParallelGC -Xss8m";
+  /** The collector, heap and allocator flags of {@code ./ysync serve}: keep in step with scripts/jvm-flags.sh. */
+  static final String DEFAULT_JVM_FLAGS = "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 "
+      + "-Xss8m -Dio.netty.allocator.maxOrder=7";
 
   private final Process process;
   private final int port;
@@ -59,7 +61,9 @@ public final class ServeProcess implements AutoCloseable {
     }
     cmd.addAll(List.of("serve", "--host", "127.0.0.1", "--port", String.valueOf(port)));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as the launcher does
+    Process p = builder.start();
     ServeProcess server = new ServeProcess(p, port, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
