@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServeProcess implements AutoCloseable {
   /** The collector, heap and allocator flags of {@code ./ysync serve}: keep in step with scripts/jvm-flags.sh. */
-  static final String DEFAULT_JVM_FLAGS = "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 "
-      + "-Xss8m -Dio.netty.allocator.maxOrder=7";
+  static final String DEFAULT_JVM_FLAGS = "-XX:+UseG1GC -Xms16m -XX:G1HeapRegionSize=1m -XX:MinHeapFreeRatio=10 "
+      + "-XX:MaxHeapFreeRatio=20 -Xss8m -Dio.netty.allocator.maxOrder=7";
 
   private final Process process;
   private final int port;
@@ -51,7 +51,11 @@ public final class ServeProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(ChildJvm.java());
-    cmd.addAll(List.of(System.getProperty("ysync.it.jvmFlags", DEFAULT_JVM_FLAGS).trim().split("\\s+")));
+    String jvmFlags = System.getProperty("ysync.it.jvmFlags");
+    if (jvmFlags == null) {
+      jvmFlags = DEFAULT_JVM_FLAGS + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
+    }
+    cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
     cmd.addAll(ChildJvm.inheritedFlags());
     String jar = System.getProperty("ysync.it.serverJar");
     if (jar != null && !jar.isBlank()) {
