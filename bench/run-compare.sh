@@ -88,10 +88,12 @@ if ! python3 -c 'import sys, zipfile
 sys.exit(0 if b"\nAdd-Opens:" in b"\n" + zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF") else 1)' "$ysync_jar"; then
   echo "compare: $ysync_jar has no Add-Opens manifest entry (Chronicle Map would fail): rebuild it" >&2; exit 1
 fi
-ysync_flags=(-XX:+UseParallelGC -Xss8m -Dfile.encoding=UTF-8)
+# shellcheck source=../scripts/jvm-flags.sh
+source "$root/scripts/jvm-flags.sh"
+ysync_serve_jvm_flags "$major"   # honours YSYNC_GC_OPTS and YSYNC_JAVA_OPTS like the launcher
+ysync_flags=("${YSYNC_SERVE_JVM_FLAGS[@]}")
 client_flags=(-Xmx2g -XX:+UseParallelGC)
 if [ "$major" -ge 24 ]; then
-  ysync_flags+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
   client_flags+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 fi
 

@@ -3,12 +3,15 @@
 #
 #   sync-server/scripts/idle-footprint.sh [N] [serve flags...]     (default N = 2000)
 #   env: SERVER_JAR (default sync-server/target/ysync.jar), BENCH_JAR (default bench/target/benchmarks.jar),
-#        SERVER_JVM (default -Xmx1g), HOLD (seconds the connections stay open, default 25)
+#        SERVER_JVM (default: the flags of ./ysync serve, scripts/jvm-flags.sh), HOLD (seconds the connections stay
+#        open, default 25)
 #
 # Starts `ysync serve --store memory` on a free loopback port, forces a full GC and takes a class histogram, opens N
 # idle connections in rooms of 10 with the bench load generator (scenario idle: each sends one awareness state),
 # then forces a full GC again and prints the heap used, RSS and the histogram difference per connection (the largest
-# classes first). A measurement tool, not a test: nothing is asserted. Needs jcmd (the JDK's) and python3.
+# classes first). With -XX:NativeMemoryTracking=summary in SERVER_JVM it also prints the native memory difference
+# (jcmd VM.native_memory summary.diff). A measurement tool, not a test: nothing is asserted. Needs jcmd (the JDK's)
+# and python3.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 cd "$root"
@@ -18,11 +21,15 @@ bench_jar=${BENCH_JAR:-bench/target/benchmarks.jar}
 # shellcheck source=../../scripts/find-jdk.sh
 source "$root/scripts/find-jdk.sh"
 JAVA_HOME=$(ysync_find_jdk); export JAVA_HOME; PATH=$JAVA_HOME/bin:$PATH
+# shellcheck source=../../scripts/jvm-flags.sh
+source "$root/scripts/jvm-flags.sh"
+ysync_serve_jvm_flags "$(ysync_jdk_major "$JAVA_HOME")"
 ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 # shellcheck disable=SC2086
-java ${SERVER_JVM:--Xmx1g} --enable-native-access=ALL-UNNAMED -jar "$server_jar" serve --port "$port" --auth off \
+if [ -n "${SERVER_JVM:-}" ]; then read -r -a server_jvm <<<"$SERVER_JVM"; else server_jvm=("${YSYNC_SERVE_JVM_FLAGS[@]}"); fi
+java "${server_jvm[@]}" --enable-native-access=ALL-UNNAMED -jar "$server_jar" serve --port "$port" --auth off \
   --store memory --rate-limit 0 --max-connections-per-ip 0 --log-level warn "$@" >"$work/server.log" 2>&1 &
 spid=$!
 gpid=
@@ -34,6 +41,8 @@ measure() { # $1 = label
   echo "$1: heap $(jcmd "$spid" GC.heap_info | grep -o 'used [0-9]*K' | head -1), $(grep VmRSS "/proc/$spid/status")"
 }
 measure before
+nmt=0
+if [[ " ${server_jvm[*]} " == *NativeMemoryTracking=summary* ]]; then nmt=1; jcmd "$spid" VM.native_memory baseline >/dev/null; fi
 java -Xmx1g -cp "$bench_jar" io.ysync.bench.load.LoadGenerator --target "ysync=$port:$spid" --scenarios idle \
   --idle "$n" --idle-hold "${HOLD:-25}" >"$work/generator.out" 2>&1 &
 gpid=$!
@@ -46,6 +55,10 @@ done
 sleep 3
 measure after
 echo "connections: $connected"
+if [ "$nmt" = 1 ]; then
+  echo "native memory difference (committed):"
+  jcmd "$spid" VM.native_memory summary.diff | grep -E '^(Total|-)' | grep -v '+0KB)$' || true
+fi
 python3 - "$work/hist-before.txt" "$work/hist-after.txt" "$connected" <<'PY'
 import re, sys
 def load(p):

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * (space-separated).
  */
 public final class ServeProcess implements AutoCloseable {
-  static final String DEFAULT_JVM_FLAGS = "-XX:+UseParallelGC -Xss8m";
+  /** The collector, heap and allocator flags of {@code ./ysync serve}: keep in step with scripts/jvm-flags.sh. */
+  static final String DEFAULT_JVM_FLAGS = "-XX:+UseG1GC -Xms16m -XX:G1HeapRegionSize=1m -XX:MinHeapFreeRatio=10 "
+      + "-XX:MaxHeapFreeRatio=20 -Xss8m -Dio.netty.allocator.maxOrder=7";
 
   private final Process process;
   private final int port;
@@ -49,7 +51,11 @@ public final class ServeProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(ChildJvm.java());
-    cmd.addAll(List.of(System.getProperty("ysync.it.jvmFlags", DEFAULT_JVM_FLAGS).trim().split("\\s+")));
+    String jvmFlags = System.getProperty("ysync.it.jvmFlags");
+    if (jvmFlags == null) {
+      jvmFlags = DEFAULT_JVM_FLAGS + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
+    }
+    cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
     cmd.addAll(ChildJvm.inheritedFlags());
     String jar = System.getProperty("ysync.it.serverJar");
     if (jar != null && !jar.isBlank()) {
@@ -59,7 +65,9 @@ public final class ServeProcess implements AutoCloseable {
     }
     cmd.addAll(List.of("serve", "--host", "127.0.0.1", "--port", String.valueOf(port)));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as the launcher does
+    Process p = builder.start();
     ServeProcess server = new ServeProcess(p, port, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {

@@ -13,8 +13,12 @@ import java.util.regex.Pattern;
  * {@code GC.heap_info} (JDK tools of the JVM running the load generator). Used for the heap per idle connection.
  */
 public final class JvmHeap {
-  /** A generation line of GC.heap_info: "PSYoungGen total 113152K, used 0K", "garbage-first heap total ...". */
-  private static final Pattern USED = Pattern.compile("^\\S.*total \\d+K, used (\\d+)K", Pattern.MULTILINE);
+  /**
+   * A generation line of GC.heap_info: "PSYoungGen total 113152K, used 0K" (Serial, Parallel) or the whole heap's
+   * "garbage-first heap total reserved 6172672K, committed 393216K, used 11225K" (G1).
+   */
+  private static final Pattern USED = Pattern.compile(
+      "^\\S.*total (?:reserved \\d+K, committed )?\\d+K, used (\\d+)K", Pattern.MULTILINE);
 
   private JvmHeap() {}
 
@@ -35,9 +39,14 @@ public final class JvmHeap {
     if (info == null) {
       return -1;
     }
+    return usedKib(info);
+  }
+
+  /** @return the used KiB summed over the generation lines of a GC.heap_info answer, or -1 when it has none */
+  static long usedKib(String heapInfo) {
     long used = 0;
     boolean any = false;
-    Matcher m = USED.matcher(info);
+    Matcher m = USED.matcher(heapInfo);
     while (m.find()) {
       used += Long.parseLong(m.group(1));
       any = true;
