@@ -63,11 +63,11 @@ public final class Room {
   /** Answers sync messages while the document is not loaded; {@code null} once it is. */
   private ColdRoom cold;
   /**
-   * The SyncStep2 frame that answers an empty state vector (a client that joins with a fresh document), built on the
-   * first such join after the document last changed and sent to every such joiner until the next change;
-   * {@code null} when not built.
+   * The whole document as one update: the answer to an empty state vector (a client that joins with a fresh
+   * document), encoded on the first such join after the document last changed and reused for every such joiner
+   * until the next change; {@code null} when not encoded. A plain array, so a room that goes away leaks nothing.
    */
-  private ByteBuf freshJoinAnswer;
+  private byte[] freshJoinAnswer;
 
   Room(String name, RoomContext ctx, RoomRegistry registry) {
     this.name = name;
@@ -389,10 +389,10 @@ public final class Room {
     switch (message) {
       case YMessage.SyncStep1 m -> {
         try {
-          ByteBuf answer = isEmptyStateVector(m.stateVector()) ? freshJoinAnswer()
-              : Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, engine.encodeStateAsUpdate(m.stateVector()));
+          byte[] diff = isEmptyStateVector(m.stateVector()) ? freshJoinAnswer()
+              : engine.encodeStateAsUpdate(m.stateVector());
           hocuspocusSyncStep1(c);
-          send(c, Metrics.MessageKind.SYNC_STEP2, answer);
+          send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, diff));
         } catch (DocumentEngine.MalformedUpdateException e) {
           c.fail(e);
         }
@@ -411,20 +411,17 @@ public final class Room {
     return stateVector.length == 1 && stateVector[0] == 0;
   }
 
-  /** The whole document as a SyncStep2 frame, built once per document version (room executor; caller owns it). */
-  private ByteBuf freshJoinAnswer() throws DocumentEngine.MalformedUpdateException {
+  /** The whole document as one update, encoded once per document version (room executor; not to be modified). */
+  private byte[] freshJoinAnswer() throws DocumentEngine.MalformedUpdateException {
     if (freshJoinAnswer == null) {
-      freshJoinAnswer = Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, engine.encodeStateAsUpdate(null));
+      freshJoinAnswer = engine.encodeStateAsUpdate(null);
     }
-    return freshJoinAnswer.retainedDuplicate();
+    return freshJoinAnswer;
   }
 
   /** The document changes (or goes away): the next fresh joiner needs a new answer (room executor). */
   private void dropFreshJoinAnswer() {
-    if (freshJoinAnswer != null) {
-      freshJoinAnswer.release();
-      freshJoinAnswer = null;
-    }
+    freshJoinAnswer = null;
   }
 
   /** The V1 update with no structs and no deletions ({@code [0, 0]}): what an up-to-date client answers. */
