@@ -4,7 +4,8 @@
 # ports, one server at a time: every (scenario, server) pair gets a freshly started server, so RSS figures do not carry
 # documents of earlier scenarios. Prints Markdown tables (absolute values and ratios) on stdout.
 #
-#   bench/run-compare.sh [--duration 10] [--warmup 2] [--scenarios rooms,fanout,saturate,idle,load]
+#   bench/run-compare.sh [--duration 10] [--warmup 2] [--scenarios rooms,fanout,saturate,idle,load] (also: everyday,
+#       everyday-awareness: issue 17's everyday loads; run the script under `nice -n -10` as the issue did)
 #       [--servers ysync-rocksdb,ysync-memory,y-websocket,hocuspocus] [--idle 2000,10000] [--idle-hold 3]
 #       [--rates 10,20,40,80,160,240,320,480] [--step-seconds 5] [--ladder-rooms 50] [--ladder-clients 4]
 #       [--ladder-writers CLIENTS] [--ladder-warmup-seconds 15] [--ladder-warmup-rate 20] [--slo-ms 100]
@@ -58,7 +59,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir=$2; shift 2;;
     --no-build) build=0; shift;;
     --out) out=$2; shift 2;;
-    -h|--help) sed -n 2,26p "$0"; exit 0;;
+    -h|--help) sed -n 2,27p "$0"; exit 0;;
     *) echo "unknown flag $1 (see --help)" >&2; exit 2;;
   esac
 done

@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.RocksDBException;
@@ -23,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * ({@link Durability#SYNC}) or an unsynced one ({@link Durability#ASYNC}, the WAL then synced every interval), and
  * only then updates in-memory state, updates the directory and completes the futures, in queue order. While one
  * batch is being synced the next one accumulates, so the number of {@code fsync}s per second stays bounded while
- * throughput grows with concurrency. A failed write fails every append of the batch and marks their documents
+ * throughput grows with concurrency. In {@link Durability#SYNC} a batch starts at most every
+ * {@link StorageConfig#minSyncInterval()}: an append that comes sooner after the last synced batch started waits
+ * for the rest of the interval (the thread sleeps, appenders do not wake it) and goes out with whatever was queued
+ * meanwhile, so a steady trickle of appends costs one {@code fsync} per interval instead of one per append or two.
+ * A failed write fails every append of the batch and marks their documents
  * failed; queued appends of a failed document are failed without being written, so a document's log never has a
  * gap. Appends of other documents in later batches are unaffected.
  */
@@ -74,6 +79,8 @@ final class GroupCommitter implements Runnable {
     long syncIntervalNanos = config.asyncSyncInterval().toNanos();
     long pollNanos = async ? Math.min(IDLE_POLL_NANOS, syncIntervalNanos) : IDLE_POLL_NANOS;
     long lastSync = System.nanoTime();
+    long minSyncNanos = async ? 0 : config.minSyncInterval().toNanos();
+    long lastBatchStart = System.nanoTime() - minSyncNanos;
     boolean unsynced = false;
     List<PendingAppend> batch = new ArrayList<>();
     while (true) {
@@ -85,6 +92,14 @@ final class GroupCommitter implements Runnable {
       }
       if (first != null) {
         batch.add(first);
+        if (minSyncNanos > 0) {
+          // fewer fsyncs under a steady trickle: wait out the interval since the last batch, then take it all
+          long wait = lastBatchStart + minSyncNanos - System.nanoTime();
+          if (wait > 0 && !stopping) {
+            LockSupport.parkNanos(this, wait);
+          }
+          lastBatchStart = System.nanoTime();
+        }
         queue.drainTo(batch, config.maxBatchAppends() - 1);
         try {
           commit(batch, !async);

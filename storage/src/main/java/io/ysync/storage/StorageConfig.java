@@ -10,6 +10,7 @@ record StorageConfig(
     Path dataDir,
     Durability durability,
     Duration asyncSyncInterval,
+    Duration minSyncInterval,
     HistoryMode historyMode,
     long compactionEntries,
     long compactionBytes,

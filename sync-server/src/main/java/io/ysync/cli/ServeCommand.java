@@ -62,6 +62,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "(env YSYNC_DURABILITY, default ${DEFAULT-VALUE}).")
   String durability;
 
+  @Option(names = "--min-sync-interval", defaultValue = "${env:YSYNC_MIN_SYNC_INTERVAL:-PT0.002S}",
+      description = "With --durability sync, group commits (one fsync each) start at most this often; an update that "
+          + "arrives sooner waits for the rest of it, so a steady trickle costs one fsync per interval. PT0S: sync "
+          + "as soon as the previous sync ended (env YSYNC_MIN_SYNC_INTERVAL, default ${DEFAULT-VALUE}).")
+  Duration minSyncInterval;
+
   @Option(names = "--history", defaultValue = "${env:YSYNC_HISTORY:-gc}",
       description = "gc (compaction drops merged log entries) or full (keep every version) "
           + "(env YSYNC_HISTORY, default ${DEFAULT-VALUE}).")
@@ -388,6 +394,7 @@ public final class ServeCommand implements Callable<Integer> {
             case "full" -> HistoryMode.FULL;
             default -> throw new IllegalArgumentException("--history must be gc or full, not " + history);
           })
+          .minSyncInterval(minSyncInterval)
           .compactionThresholds(compactionEntries, compactionBytes)
           .blockCacheBytes(rocksdbCacheBytes).writeBufferBytes(rocksdbWriteBufferBytes)
           .build(), storeSettings());
@@ -399,6 +406,7 @@ public final class ServeCommand implements Callable<Integer> {
   java.util.Map<String, Object> storeSettings() {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("durability", durability.toLowerCase(java.util.Locale.ROOT));
+    m.put("min-sync-interval", minSyncInterval);
     m.put("history", history.toLowerCase(java.util.Locale.ROOT));
     m.put("compaction-entries", compactionEntries);
     m.put("compaction-bytes", compactionBytes);

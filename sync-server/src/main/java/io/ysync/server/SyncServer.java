@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -46,7 +45,6 @@ public final class SyncServer implements AutoCloseable {
   private final Metrics metrics = new Metrics();
   private final RoomStore store;
   private final BroadcastBus bus;
-  private final ExecutorService roomPool;
   private final ScheduledExecutorService timer;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
@@ -69,14 +67,14 @@ public final class SyncServer implements AutoCloseable {
     this.store = store;
     this.bus = bus;
     int cores = Runtime.getRuntime().availableProcessors();
-    this.roomPool = Executors.newFixedThreadPool(Math.max(2, cores), daemonThreads("ysync-room"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("ysync-timer"));
     Transports transport = Transports.select(config.transport());
     this.transportName = transport.name();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads() == 0 ? cores : config.ioThreads(),
         transport.ioHandlerFactory());
-    RoomContext roomContext = new RoomContext(config, engines, store, bus, metrics, roomPool, timer,
+    // rooms run on the event loops (SerialExecutor.threadFor): no thread of their own to wake per message
+    RoomContext roomContext = new RoomContext(config, engines, store, bus, metrics, workerGroup, timer,
         PooledByteBufAllocator.DEFAULT, listeners);
     this.registry = new RoomRegistry(roomContext);
     Authenticator authenticator = new Authenticator(config.authMode(),
@@ -244,13 +242,6 @@ public final class SyncServer implements AutoCloseable {
     workers.awaitUninterruptibly(remainingMillis(deadline) + 2000);
     boss.awaitUninterruptibly(1000);
     timer.shutdownNow();
-    roomPool.shutdown();
-    try {
-      roomPool.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    roomPool.shutdownNow();
     try {
       bus.close();
     } catch (Exception e) {

@@ -99,6 +99,15 @@ public final class ClientFleet implements AutoCloseable {
     }
   }
 
+  /** Starts cursor awareness on every connected client at {@code rate} updates/s until {@code stopNanos}. */
+  void startAwareness(double rate, long stopNanos) {
+    for (LoadClient c : clients) {
+      if (c.open.isDone() && !c.open.isCompletedExceptionally()) {
+        c.startAwareness(rate, stopNanos);
+      }
+    }
+  }
+
   private static int await(List<CompletableFuture<Void>> batch, long deadlineNanos) {
     int ok = 0;
     for (CompletableFuture<Void> f : batch) {

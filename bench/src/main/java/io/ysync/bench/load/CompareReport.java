@@ -119,9 +119,11 @@ public final class CompareReport {
 
   private static List<Row> rows(List<Result> results) {
     List<Row> rows = new ArrayList<>();
-    for (String sc : List.of("rooms", "fanout", "cross", "tiny")) {
+    for (String sc : List.of("rooms", "everyday", "everyday-awareness", "fanout", "cross", "tiny")) {
       String name = switch (sc) {
         case "rooms" -> "100 rooms x 4 writers at 5/s";
+        case "everyday" -> "100 rooms x 4 clients, 2 writers at 5/s";
+        case "everyday-awareness" -> "everyday + cursor awareness 10/s per client";
         case "fanout" -> "1 room, 200 clients, 5 writers at 20/s";
         case "cross" -> "1 room, 40 clients, 8 writers at 20/s";
         default -> sc;

@@ -204,6 +204,33 @@ public final class LoadClient {
   }
 
   /**
+   * Sends a cursor awareness update (this client's state with a moving cursor, the clock raised each time) on this
+   * client's event loop at a fixed rate until {@code stopNanos}, as an editor does while its user moves the caret.
+   *
+   * @param updatesPerSecond the awareness rate
+   * @param stopNanos the {@link System#nanoTime()} to stop at
+   */
+  public void startAwareness(double updatesPerSecond, long stopNanos) {
+    long periodMicros = Math.max(1, (long) (1_000_000 / updatesPerSecond));
+    long jitter = ThreadLocalRandom.current().nextLong(periodMicros);
+    Channel ch = channel;
+    int[] clock = {1};
+    ch.eventLoop().scheduleAtFixedRate(() -> {
+      if (System.nanoTime() >= stopNanos || !ch.isActive()) {
+        return; // the task ends with the event loop group
+      }
+      int c = ++clock[0];
+      send(new YMessage.Awareness(new AwarenessUpdate(List.of(new AwarenessUpdate.Entry(writerId + 1, c,
+          awarenessState(c)))).encode()));
+    }, jitter, periodMicros, TimeUnit.MICROSECONDS);
+  }
+
+  private String awarenessState(int cursor) {
+    return "{\"user\":{\"name\":\"bench-" + writerId + "\",\"color\":\"#30bced\"},\"cursor\":{\"anchor\":"
+        + cursor + ",\"head\":" + cursor + "}}";
+  }
+
+  /**
    * Makes {@code count} small edits to the shared text {@value #PREPARED_TEXT}, one update each, as a person typing
    * in several places would: mostly 1-3 characters inserted at a random position, every tenth a one-character
    * deletion; the last one inserts a marker. The future completes when the server echoes that marker back, i.e. when
@@ -379,9 +406,8 @@ public final class LoadClient {
           });
         }
         if (sendAwareness) {
-          String state = "{\"user\":{\"name\":\"bench-" + writerId + "\",\"color\":\"#30bced\"}}";
           send(new YMessage.Awareness(new AwarenessUpdate(
-              List.of(new AwarenessUpdate.Entry(writerId + 1, 1, state))).encode()));
+              List.of(new AwarenessUpdate.Entry(writerId + 1, 1, awarenessState(0)))).encode()));
         }
         open.complete(null);
       }

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>
  * java -cp benchmarks.jar io.ysync.bench.load.LoadGenerator [--protocol y-websocket|hocuspocus]
- *     --target NAME=PORT[:PID][,PORT[:PID]...] [--target ...] [--scenarios rooms,fanout,saturate,idle,load,cross]
+ *     --target NAME=PORT[:PID][,PORT[:PID]...] [--target ...] [--scenarios rooms,everyday,everyday-awareness,fanout,saturate,idle,load,cross]
  *     [--duration 10] [--warmup 2] [--idle 2000[,10000]] [--idle-hold 3] [--rates 5,10,20,40,80,160]
  *     [--step-seconds 4] [--ladder-rooms 50] [--ladder-clients 4] [--ladder-writers CLIENTS]
  *     [--ladder-warmup-seconds 15] [--ladder-warmup-rate MEDIAN_RATE] [--stop-p99-ms 2000] [--slo-ms 100]
@@ -93,7 +93,7 @@ public final class LoadGenerator {
   private static void run(String scenario, Target t, Options o, java.util.function.Consumer<Result> sink)
       throws Exception {
     switch (scenario) {
-      case "rooms", "fanout", "cross", "tiny" ->
+      case "rooms", "everyday", "everyday-awareness", "fanout", "cross", "tiny" ->
           sink.accept(ScenarioRunner.runFixed(Scenario.named(scenario, 0), t, o.warmup, o.duration));
       case "idle" -> {
         for (int n : o.idle) {

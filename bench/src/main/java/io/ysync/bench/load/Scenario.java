@@ -10,16 +10,24 @@ package io.ysync.bench.load;
  * @param writersPerRoom writers per room (at most {@code clientsPerRoom})
  * @param editsPerSecond edits per second per writer (0 for idle scenarios)
  * @param awarenessForAll whether readers also send an awareness state (writers always do)
+ * @param awarenessPerSecond cursor awareness updates per second per client after the first state (0: none); every
+ *     client sends them, readers included
  */
 public record Scenario(String name, int rooms, int clientsPerRoom, int writersPerRoom, double editsPerSecond,
-    boolean awarenessForAll) {
+    boolean awarenessForAll, double awarenessPerSecond) {
 
   /** Validates the shape. */
   public Scenario {
     if (rooms < 1 || clientsPerRoom < 1 || writersPerRoom < 0 || writersPerRoom > clientsPerRoom
-        || editsPerSecond < 0) {
+        || editsPerSecond < 0 || awarenessPerSecond < 0) {
       throw new IllegalArgumentException("bad scenario shape " + name);
     }
+  }
+
+  /** A shape without cursor awareness. */
+  public Scenario(String name, int rooms, int clientsPerRoom, int writersPerRoom, double editsPerSecond,
+      boolean awarenessForAll) {
+    this(name, rooms, clientsPerRoom, writersPerRoom, editsPerSecond, awarenessForAll, 0);
   }
 
   /**
@@ -27,6 +35,10 @@ public record Scenario(String name, int rooms, int clientsPerRoom, int writersPe
    *
    * <ul>
    *   <li>{@code rooms}: 100 rooms x 4 clients, every client writes 5 edits/s;</li>
+   *   <li>{@code everyday}: 100 rooms x 4 clients, 2 writers per room at 5 edits/s (3,000 deliveries/s; issue 17's
+   *       everyday load);</li>
+   *   <li>{@code everyday-awareness}: {@code everyday} plus a cursor awareness update 10 times a second from every
+   *       client;</li>
    *   <li>{@code fanout}: one room with 200 clients, 5 of them write 20 edits/s;</li>
    *   <li>{@code cross}: one room of 40 clients, 8 of them write 20 edits/s (spread over several instances);</li>
    *   <li>{@code idle}: {@code idleConnections} connections in rooms of 10 that send one awareness state each;</li>
@@ -40,6 +52,8 @@ public record Scenario(String name, int rooms, int clientsPerRoom, int writersPe
   public static Scenario named(String name, int idleConnections) {
     return switch (name) {
       case "rooms" -> new Scenario(name, 100, 4, 4, 5, false);
+      case "everyday" -> new Scenario(name, 100, 4, 2, 5, false);
+      case "everyday-awareness" -> new Scenario(name, 100, 4, 2, 5, true, 10);
       case "fanout" -> new Scenario(name, 1, 200, 5, 20, false);
       case "cross" -> new Scenario(name, 1, 40, 8, 20, false);
       case "idle" -> new Scenario(name, Math.max(1, (idleConnections + 9) / 10), 10, 0, 0, true);

@@ -24,7 +24,7 @@ public final class ScenarioRunner {
   private ScenarioRunner() {}
 
   /**
-   * Runs a fixed-rate scenario (rooms, fanout, cross, tiny).
+   * Runs a fixed-rate scenario (rooms, everyday, everyday-awareness, fanout, cross, tiny).
    *
    * @param scenario the shape
    * @param target the server
@@ -187,6 +187,9 @@ public final class ScenarioRunner {
       stats.measureFromNanos = start;
       stats.measureUntilNanos = stop;
       fleet.startWriting(scenario.editsPerSecond(), stop);
+      if (scenario.awarenessPerSecond() > 0) {
+        fleet.startAwareness(scenario.awarenessPerSecond(), stop);
+      }
       Thread.sleep(Math.max(0, (start - System.nanoTime()) / 1_000_000));
       long cpu0 = target.cpuMillis();
       long ownCpu0 = ProcStats.cpuMillis(OWN_PID);

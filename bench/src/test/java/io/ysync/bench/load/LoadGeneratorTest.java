@@ -153,4 +153,31 @@ class LoadGeneratorTest {
       assertEquals(r.get(Result.DELIVERED_PER_S), r.get(Result.CROSS_PER_S), 1e-9, r.toString());
     }
   }
+
+  @Test
+  void everydayScenarios_areTheIssuesLoads() {
+    Scenario everyday = Scenario.named("everyday", 0);
+    assertEquals(400, everyday.clients());
+    assertEquals(2, everyday.writersPerRoom());
+    assertEquals(3000, everyday.expectedDeliveriesPerSecond(), 1e-9, "100 rooms x 2 writers x 5/s x 3 receivers");
+    assertEquals(0, everyday.awarenessPerSecond());
+    Scenario cursors = Scenario.named("everyday-awareness", 0);
+    assertEquals(3000, cursors.expectedDeliveriesPerSecond(), 1e-9);
+    assertEquals(10, cursors.awarenessPerSecond());
+  }
+
+  @Test
+  @Timeout(60)
+  void cursorAwareness_reachesTheOtherClients() throws Exception {
+    try (SyncServer server = SyncServer.start(unlimited())) {
+      Target target = ysyncAt(server);
+      Result quiet = ScenarioRunner.runFixed(new Scenario("aw0", 2, 2, 2, 10, true, 0), target, 0.5, 1.5);
+      Result cursors = ScenarioRunner.runFixed(new Scenario("aw20", 2, 2, 2, 10, true, 20), target, 0.5, 1.5);
+      assertEquals(0, cursors.get(Result.ERRORS) + cursors.get(Result.CLOSED), cursors.toString());
+      assertTrue(cursors.get(Result.DELIVERED_PER_S) > 0, cursors.toString());
+      // 4 clients each get the other client's 20 cursor updates/s (80 frames/s more); allow for timing
+      assertTrue(cursors.get(Result.FRAMES_PER_S) - quiet.get(Result.FRAMES_PER_S) > 40,
+          quiet + " / " + cursors);
+    }
+  }
 }

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * One document and its connections.
  *
  * <p>Design note: everything a room owns (document engine, awareness ({@link RoomAwareness}), connection list, size
- * estimate) is touched only by its {@link SerialExecutor}; event loops only decode frames and submit them. The life
+ * estimate) is touched only by its {@link SerialExecutor}; event loops only decode frames and submit them. In the
+ * server the executor runs on one Netty event loop (the one of the connection that opened the room,
+ * {@link SerialExecutor#threadFor}): a message or a store completion costs a task on that loop, not a wake-up of
+ * a pool thread, and the loop wakes once for everything queued while it was busy. The life
  * cycle (reference count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is a {@link RoomLifecycle}, driven by
  * {@link RoomRegistry}.
  * Updates follow the {@link UpdatePipeline}: apply -> store append -> (when the append completes) echo to every
@@ -59,12 +62,18 @@ public final class Room {
   private RoomReplication replication;
   /** Answers sync messages while the document is not loaded; {@code null} once it is. */
   private ColdRoom cold;
+  /**
+   * The whole document as one update: the answer to an empty state vector (a client that joins with a fresh
+   * document), encoded on the first such join after the document last changed and reused for every such joiner
+   * until the next change; {@code null} when not encoded. A plain array, so a room that goes away leaks nothing.
+   */
+  private byte[] freshJoinAnswer;
 
   Room(String name, RoomContext ctx, RoomRegistry registry) {
     this.name = name;
     this.ctx = ctx;
     this.registry = registry;
-    this.executor = new SerialExecutor(ctx.pool());
+    this.executor = new SerialExecutor(SerialExecutor.threadFor(ctx.pool()));
     this.stateless = new StatelessRelay(name, ctx);
     this.lifecycle = new RoomLifecycle(ctx.timer(), ctx.config().roomGrace(), () -> executor.execute(this::unload));
     this.pipeline = new UpdatePipeline(name, ctx, executor, new UpdatePipeline.Sink() {
@@ -224,6 +233,7 @@ public final class Room {
   }
 
   private void failLoad(Throwable err) {
+    dropFreshJoinAnswer();
     boolean wasOpen = lifecycle.close();
     if (engine != null) {
       engine.close();
@@ -299,6 +309,7 @@ public final class Room {
   }
 
   private void closeResources() {
+    dropFreshJoinAnswer();
     awareness.close();
     if (replication != null) {
       replication.close();
@@ -384,7 +395,8 @@ public final class Room {
     switch (message) {
       case YMessage.SyncStep1 m -> {
         try {
-          byte[] diff = engine.encodeStateAsUpdate(m.stateVector());
+          byte[] diff = isEmptyStateVector(m.stateVector()) ? freshJoinAnswer()
+              : engine.encodeStateAsUpdate(m.stateVector());
           hocuspocusSyncStep1(c);
           send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, diff));
         } catch (DocumentEngine.MalformedUpdateException e) {
@@ -398,6 +410,24 @@ public final class Room {
       case YMessage.PermissionDenied m -> LOG.debug("event=client_permission_denied conn={} reason={}", c.id(),
           m.reason());
     }
+  }
+
+  /** The encoded state vector of an empty document ({@code [0]}: no clients), what a fresh client sends. */
+  static boolean isEmptyStateVector(byte[] stateVector) {
+    return stateVector.length == 1 && stateVector[0] == 0;
+  }
+
+  /** The whole document as one update, encoded once per document version (room executor; not to be modified). */
+  private byte[] freshJoinAnswer() throws DocumentEngine.MalformedUpdateException {
+    if (freshJoinAnswer == null) {
+      freshJoinAnswer = engine.encodeStateAsUpdate(null);
+    }
+    return freshJoinAnswer;
+  }
+
+  /** The document changes (or goes away): the next fresh joiner needs a new answer (room executor). */
+  private void dropFreshJoinAnswer() {
+    freshJoinAnswer = null;
   }
 
   /** The V1 update with no structs and no deletions ({@code [0, 0]}): what an up-to-date client answers. */
@@ -512,6 +542,7 @@ public final class Room {
     if (engine == null) {
       throw new CloseConnectionException(CloseCodes.INTERNAL_ERROR, "document '" + name + "' is unavailable");
     }
+    dropFreshJoinAnswer();
     return pipeline.apply(engine, update, publish);
   }
 

@@ -14,6 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * What every room shares: settings, the document engine factory, the store and bus seams, metrics, the pool its
  * serial executors run on, a timer and the buffer allocator.
+ *
+ * <p>The pool: the server passes its Netty event loop group, and each room then runs on one of its loops
+ * ({@link SerialExecutor#threadFor}); any other {@link java.util.concurrent.Executor} (a thread pool, or
+ * {@code Runnable::run} in tests) is shared by all rooms as it is.
  */
 public record RoomContext(
     ServerConfig config,
