@@ -86,7 +86,7 @@ class CodecRoundTripPropertyTest {
    * Whether loading {@code d}'s state into {@code loaded} deleted structs; asserts that it deleted only live format
    * items of {@code d} (Yjs's formatting cleanup) and that everything deleted in {@code d} is deleted there too.
    */
-  private static boolean deletedByLoad(Doc d, Doc loaded, java.util.function.Supplier<String> ctx) {
+  static boolean deletedByLoad(Doc d, Doc loaded, java.util.function.Supplier<String> ctx) {
     DeleteSet before = Updates.deleteSetOf(d);
     DeleteSet after = Updates.deleteSetOf(loaded);
     boolean deleted = false;

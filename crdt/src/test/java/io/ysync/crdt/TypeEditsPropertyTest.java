@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * with YXmlElement/YXmlText children and attributes), applied to a target found by walking the doc's types.
  *
  * <p>The test of this class: a single replica that makes random edits can always be reloaded from its own state
- * (JSON equal after {@code encodeStateAsUpdate} + {@code applyUpdate} into a fresh doc, and re-encoded bytes equal).
+ * (JSON equal after {@code encodeStateAsUpdate} + {@code applyUpdate} into a fresh doc, and re-encoded bytes equal,
+ * except where Yjs's formatting cleanup on load deletes redundant format items: then only those were deleted and the
+ * loaded state reloads to itself, as {@link CodecRoundTripPropertyTest} states it).
  */
 class TypeEditsPropertyTest {
   static final String[] STRINGS = {"a", "bc", "xyz", "\uD83D\uDE00", "hello world", "\n"};
@@ -38,7 +40,17 @@ class TypeEditsPropertyTest {
             ConvergencePropertyTest.apply(fresh, state, "reload " + r);
             assertEquals(ConvergencePropertyTest.normalize(r.doc.toJSON()),
                 ConvergencePropertyTest.normalize(fresh.toJSON()), () -> "JSON after reload of " + r + s);
-            assertArrayEquals(state, Updates.encodeStateAsUpdate(fresh), () -> "state after reload of " + r + s);
+            if (CodecRoundTripPropertyTest.deletedByLoad(r.doc, fresh, () -> " (reload of " + r + ")" + s)) {
+              // Yjs's formatting cleanup on load deleted redundant format items (see
+              // CodecRoundTripPropertyTest#reloadedStateReencodesIdentically): the loaded state is a fixed point
+              byte[] loaded = Updates.encodeStateAsUpdate(fresh);
+              Doc again = new Doc(DocOptions.defaults().withClientId(101));
+              createRoots(again);
+              ConvergencePropertyTest.apply(again, loaded, "second reload " + r);
+              assertArrayEquals(loaded, Updates.encodeStateAsUpdate(again), () -> "second reload of " + r + s);
+            } else {
+              assertArrayEquals(state, Updates.encodeStateAsUpdate(fresh), () -> "state after reload of " + r + s);
+            }
           }
         });
   }
