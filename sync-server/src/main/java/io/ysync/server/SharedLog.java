@@ -2,6 +2,7 @@ package io.ysync.server;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -37,15 +38,29 @@ public interface SharedLog {
   void recordPosition(String document, StreamId position);
 
   /**
-   * Tells {@code listener} of each entry this instance appends to the document's log (its predecessor's id and its
-   * own), once the local store holds the update too, until the returned handle is closed. A room's follower moves its
-   * position with it: its own entries are in its document already. One listener per document (the loaded room's).
+   * Tells {@code listener} of each entry this instance appends to the document's log, as soon as Redis took it (in
+   * append order), until the returned handle is closed. A room's follower moves its position with it: its own entries
+   * are in its document already, and stored locally once {@code stored} completes. One listener per document (the
+   * loaded room's).
    *
    * @param document the document
-   * @param listener called with (predecessor, id) on a client thread
+   * @param listener called on a client thread
    * @return closes the registration
    */
-  AutoCloseable onAppended(String document, java.util.function.BiConsumer<StreamId, StreamId> listener);
+  AutoCloseable onAppended(String document, AppendListener listener);
+
+  /** Told of this instance's appends ({@link #onAppended}). */
+  @FunctionalInterface
+  interface AppendListener {
+    /**
+     * An entry was appended.
+     *
+     * @param previous the entry before it
+     * @param id its id
+     * @param stored completes when the local store holds the update
+     */
+    void appended(StreamId previous, StreamId id, CompletableFuture<?> stored);
+  }
 
   /**
    * Reports that the document's log ends before a position this instance reached (it lost entries): the store

@@ -1,9 +1,8 @@
 package io.ysync.server.redis;
 
-import io.ysync.server.StreamId;
+import io.ysync.server.SharedLog;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +19,7 @@ final class DocLink {
   /** Completes once the dirty mark is durable; null while clean. */
   @Nullable CompletableFuture<Void> dirtyMarked;
   /** Told of this instance's appends (predecessor, id): the loaded room's follower, or null. */
-  volatile @Nullable BiConsumer<StreamId, StreamId> ownAppends;
+  volatile SharedLog.@Nullable AppendListener ownAppends;
   /** The local append of the last update a client sent. */
   CompletableFuture<?> lastStored = CompletableFuture.completedFuture(null);
   /** Completes after the last notification was handed to the bus. */

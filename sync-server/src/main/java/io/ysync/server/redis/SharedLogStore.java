@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,11 +190,12 @@ public final class SharedLogStore implements RoomStore, SharedLog {
           return a;
         });
     link.notified = announced.handle((a, e) -> null);
-    // this instance's room moves its position past it once the local store has it too
-    announced.thenCombine(stored, (a, seq) -> a).thenAccept(a -> {
-      BiConsumer<StreamId, StreamId> own = link.ownAppends;
+    // this instance's room moves its position past it now (before the next announcement of another instance, which
+    // names it as predecessor, arrives) and records it durable once the local store has it too
+    announced.thenAccept(a -> {
+      AppendListener own = link.ownAppends;
       if (own != null) {
-        own.accept(a.previous(), a.id());
+        own.appended(a.previous(), a.id(), stored);
       }
     });
     return pushed.handle((a, e) -> {
@@ -383,7 +383,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
   }
 
   @Override
-  public AutoCloseable onAppended(String document, BiConsumer<StreamId, StreamId> listener) {
+  public AutoCloseable onAppended(String document, AppendListener listener) {
     DocLink link = link(document);
     link.ownAppends = listener;
     return () -> {

@@ -109,7 +109,8 @@ final class RoomReplication implements AutoCloseable {
     subscription = ctx.bus().subscribe(room, env -> executor.execute(() -> onEnvelope(env)));
     if (follower != null) {
       ownAppends = ctx.store().sharedLog().orElseThrow()
-          .onAppended(room, (previous, id) -> executor.execute(() -> follower.onAppended(previous, id)));
+          .onAppended(room, (previous, id, stored) ->
+              executor.execute(() -> follower.onAppended(previous, id, stored)));
     }
     if (!ctx.bus().distributed()) {
       return;

@@ -96,12 +96,13 @@ final class StreamFollower {
   }
 
   /**
-   * This instance appended an entry (its update is in the document and in the local store already).
+   * This instance appended an entry (its update is in the document already).
    *
    * @param previous the entry before it
    * @param id its id
+   * @param stored completes when the local store holds it
    */
-  void onAppended(StreamId previous, StreamId id) {
+  void onAppended(StreamId previous, StreamId id, CompletableFuture<?> stored) {
     if (!id.isAfter(applied)) {
       return;
     }
@@ -116,7 +117,7 @@ final class StreamFollower {
       catchUp(); // another instance's entry came between: read it (and this one again, which changes nothing)
       return;
     }
-    advance(id, lastApply); // durable once the entries before it are
+    advance(id, lastApply.thenCombine(stored, (a, b) -> null)); // durable once it and the entries before it are
   }
 
   /** Reads every entry after the position and applies it (room executor). Idempotent; one read at a time. */

@@ -49,7 +49,7 @@ class StreamFollowerTest {
     }
 
     @Override
-    public AutoCloseable onAppended(String document, java.util.function.BiConsumer<StreamId, StreamId> listener) {
+    public AutoCloseable onAppended(String document, AppendListener listener) {
       return () -> { };
     }
 
@@ -108,7 +108,7 @@ class StreamFollowerTest {
     StreamId a = log.add(1, "a");
     StreamId mine = log.add(2, "mine");
     follower.onAnnounced(announce(StreamId.ZERO, a, "a"));
-    follower.onAppended(a, mine);
+    follower.onAppended(a, mine, CompletableFuture.completedFuture(null));
     assertEquals(List.of("a"), applied);
     assertEquals(mine, follower.position());
     follower.flushed();
