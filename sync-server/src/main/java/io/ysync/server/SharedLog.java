@@ -113,6 +113,16 @@ public interface SharedLog {
       Objects.requireNonNull(end, "end");
     }
 
+    /** The updates to apply, in order: the snapshot (when there is one), then the entries. */
+    public List<byte[]> updates() {
+      List<byte[]> all = new java.util.ArrayList<>(entries.size() + 1);
+      if (snapshot != null) {
+        all.add(snapshot);
+      }
+      entries.forEach(e -> all.add(e.update()));
+      return all;
+    }
+
     /** Whether the reader missed nothing. */
     public boolean isEmpty() {
       return snapshot == null && entries.isEmpty();

@@ -5,8 +5,6 @@ import io.ysync.crdt.codec.DecodeException;
 import io.ysync.server.LogText;
 import io.ysync.server.SharedLog;
 import io.ysync.server.StreamId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,13 +73,8 @@ final class SharedLogCompactor {
     if (tail.entries().isEmpty()) {
       return null; // nothing past the snapshot
     }
-    List<byte[]> parts = new ArrayList<>(tail.entries().size() + 1);
-    if (tail.snapshot() != null) {
-      parts.add(tail.snapshot());
-    }
-    tail.entries().forEach(e -> parts.add(e.update()));
     try {
-      return new Merged(Updates.mergeUpdates(parts), tail.last());
+      return new Merged(Updates.mergeUpdates(tail.updates()), tail.last());
     } catch (DecodeException e) {
       failures.increment();
       LOG.error("event=shared_log_compaction_skipped room={} reason=\"malformed entry: {}\"", LogText.safe(document),

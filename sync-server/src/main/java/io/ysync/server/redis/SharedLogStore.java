@@ -276,7 +276,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     CompletableFuture<byte[]> localState = before.thenCompose(v -> local.readLog(document, 0).toCompletableFuture())
         .thenApply(SharedLogStore::merged);
     CompletableFuture<byte[]> streamState = s.readAfter(document, StreamId.ZERO).toCompletableFuture()
-        .thenApply(SharedLogStore::merged);
+        .thenApply(tail -> merged(tail.updates()));
     return localState.thenCombine(streamState, (mine, theirs) -> {
       try {
         return Updates.diffUpdate(mine, Updates.encodeStateVectorFromUpdate(theirs));
@@ -314,25 +314,23 @@ public final class SharedLogStore implements RoomStore, SharedLog {
     });
   }
 
-  /** The merge of a local log range or a stream tail (an empty update for nothing). */
-  private static byte[] merged(Object range) {
-    List<byte[]> parts = new ArrayList<>();
-    if (range instanceof LogRange.Snapshot snap) {
-      parts.add(snap.state());
-    } else if (range instanceof LogRange.Entries entries) {
-      entries.entries().forEach(e -> parts.add(e.update()));
-    } else if (range instanceof SharedLog.Tail tail) {
-      if (tail.snapshot() != null) {
-        parts.add(tail.snapshot());
-      }
-      tail.entries().forEach(e -> parts.add(e.update()));
-    }
+  /** The local log's state: its snapshot, or the merge of its entries. */
+  private static byte[] merged(LogRange range) {
+    return switch (range) {
+      case LogRange.Snapshot snap -> snap.state();
+      case LogRange.Entries entries -> merged(entries.entries().stream().map(LogRange.Entry::update).toList());
+    };
+  }
+
+  /** The merge of updates (an empty update for none). */
+  private static byte[] merged(List<byte[]> updates) {
     try {
-      return Updates.mergeUpdates(parts);
+      return Updates.mergeUpdates(updates);
     } catch (DecodeException e) {
       throw new IllegalStateException("malformed stored update: " + e.getMessage(), e);
     }
   }
+
 
   // ---- load ----
 
@@ -359,7 +357,7 @@ public final class SharedLogStore implements RoomStore, SharedLog {
         if (tail.isEmpty()) {
           return CompletableFuture.completedFuture(new StoredLog(stored.updates(), stored.lastSequence(), position));
         }
-        byte[] missed = merged(tail);
+        byte[] missed = merged(tail.updates());
         return local.append(document, missed, null, false).thenApply(seq -> {
           recordPosition(document, tail.last());
           List<byte[]> updates = new ArrayList<>(stored.updates());

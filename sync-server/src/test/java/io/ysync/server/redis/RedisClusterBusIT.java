@@ -85,7 +85,7 @@ class RedisClusterBusIT {
           options);
           ScaleOutInstance b = ScaleOutInstance.start("b", tmp.resolve("b"), url, "ysync-cl:",
               Duration.ofMinutes(10), options)) {
-        await("both ready", 20_000, () -> readyz(a) == 200 && readyz(b) == 200);
+        await("both ready", 20_000, () -> a.readyzOrMinusOne() == 200 && b.readyzOrMinusOne() == 200);
         List<String> docs = List.of("cl-1", "cl-2", "cl-3", "we{ir}d", "}x{", "cl-6");
         Map<String, Set<String>> acknowledged = new java.util.HashMap<>();
         for (String d : docs) {
@@ -95,25 +95,19 @@ class RedisClusterBusIT {
           acknowledged.put(d, w.acknowledged());
         }
         await("a compaction on the cluster", 20_000,
-            () -> SharedLogIT.metric(a, "ysync_shared_log_compactions_total") > 0);
+            () -> a.metric("ysync_shared_log_compactions_total") > 0);
         for (String d : docs) {
           Set<String> served = b.fetch(java.net.URLEncoder.encode(d, StandardCharsets.UTF_8)).keys();
           assertTrue(served.containsAll(acknowledged.get(d)), d + " at b: " + served);
         }
-        assertEquals(0, SharedLogIT.metric(a, "ysync_shared_log_append_failures_total"));
+        assertEquals(0, a.metric("ysync_shared_log_append_failures_total"));
       }
     } finally {
       nodes.forEach(RedisServerProcess::close);
     }
   }
 
-  private static int readyz(ScaleOutInstance i) {
-    try {
-      return i.readyz();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
+
 
   /** Starts a three-node cluster (no replicas) and returns its {@code redis-cluster://} URL. */
   private String startCluster(List<RedisServerProcess> nodes) throws Exception {

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One in-JVM ysync instance of a scale-out test: a {@link SyncServer} on a free loopback port with its own RocksDB
@@ -119,6 +121,34 @@ final class ScaleOutInstance implements AutoCloseable {
   int readyz() throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/readyz"))
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** HTTP status of {@code GET /readyz}, -1 when the instance does not answer (for polling). */
+  int readyzOrMinusOne() {
+    try {
+      return readyz();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** Sum of a counter's or gauge's samples on {@code /metrics}; -1 when it does not answer, 0 when absent. */
+  long metric(String name) {
+    try {
+      return metricValue(metrics(), name);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** Sum of the samples named {@code name} (any labels) in a Prometheus text page; 0 when absent. */
+  static long metricValue(String page, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.e+]+)$").matcher(page);
+    long sum = 0;
+    while (m.find()) {
+      sum += (long) Double.parseDouble(m.group(1));
+    }
+    return sum;
   }
 
   String metrics() throws Exception {

@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +93,7 @@ class SharedLogIT {
         StatefulRedisConnection<String, String> r = client.connect()) {
       String room = "compacted";
       Set<String> acknowledged = writeAndLeave(a, room, "k", 300);
-      await("a compaction", 20_000, () -> metric(a, "ysync_shared_log_compactions_total") > 0);
+      await("a compaction", 20_000, () -> a.metric("ysync_shared_log_compactions_total") > 0);
       await("the stream trimmed", 20_000, () -> r.sync().xlen("sl2:log:{" + room + "}:log") <= 21);
       assertNotNull(r.sync().get("sl2:log:{" + room + "}:snap"), "the snapshot is in Redis");
       awaitUnloaded(a, room);
@@ -115,19 +113,19 @@ class SharedLogIT {
       AckingWriter w = AckingWriter.start(a.port(), room, "w");
       await("acks before the outage", 20_000, () -> w.acknowledged().size() >= 20);
       redis.kill();
-      await("/readyz 503 while Redis is away", 20_000, () -> readyz(a) == 503);
+      await("/readyz 503 while Redis is away", 20_000, () -> a.readyzOrMinusOne() == 503);
       int before = w.acknowledged().size();
       await("acks during the outage (stored locally)", 20_000, () -> w.acknowledged().size() >= before + 20);
-      assertTrue(metric(a, "ysync_shared_log_dirty_documents") >= 1, "the document is marked dirty");
+      assertTrue(a.metric("ysync_shared_log_dirty_documents") >= 1, "the document is marked dirty");
       redis.restart();
-      await("/readyz 200 after Redis returned", 30_000, () -> readyz(a) == 200);
-      await("the document reconciled", 30_000, () -> metric(a, "ysync_shared_log_reconciled_total") >= 1);
+      await("/readyz 200 after Redis returned", 30_000, () -> a.readyzOrMinusOne() == 200);
+      await("the document reconciled", 30_000, () -> a.metric("ysync_shared_log_reconciled_total") >= 1);
       int after = w.acknowledged().size();
       await("acks after the outage", 20_000, () -> w.acknowledged().size() >= after + 20);
       w.stop();
       Set<String> acknowledged = w.acknowledged();
       await("the writer's last updates reached the shared log", 20_000,
-          () -> metric(a, "ysync_shared_log_dirty_documents") == 0);
+          () -> a.metric("ysync_shared_log_dirty_documents") == 0);
       try (ScaleOutInstance fresh = start("fresh", tmp, redis, "sl3:", 500)) {
         Set<String> served = fresh.fetch(room).keys();
         assertTrue(served.containsAll(acknowledged), "every acknowledged update reached the shared log; missing: "
@@ -154,8 +152,8 @@ class SharedLogIT {
       assertTrue(served.containsAll(acknowledged));
       await("the reader converged through gap reads (repair interval: 10 min)", 20_000,
           () -> keys(reader).equals(served));
-      assertTrue(metric(b, "ysync_bus_test_dropped_total") > 0, "the hook dropped announcements");
-      assertEquals(0, metric(b, "ysync_bus_repair_answers_received_total"), "no state-vector repair ran");
+      assertTrue(b.metric("ysync_bus_test_dropped_total") > 0, "the hook dropped announcements");
+      assertEquals(0, b.metric("ysync_bus_repair_answers_received_total"), "no state-vector repair ran");
     }
   }
 
@@ -175,9 +173,9 @@ class SharedLogIT {
       Set<String> acknowledged = writeAndLeave(a, room, "before", 30);
       redis.kill();
       redis.restart(); // empty
-      await("/readyz 200 after Redis returned", 30_000, () -> readyz(a) == 200);
+      await("/readyz 200 after Redis returned", 30_000, () -> a.readyzOrMinusOne() == 200);
       acknowledged.addAll(writeAndLeave(a, room, "after", 5)); // its first entry has no predecessor: a sees the loss
-      await("the local copy appended again", 30_000, () -> metric(a, "ysync_shared_log_reconciled_total") >= 1);
+      await("the local copy appended again", 30_000, () -> a.metric("ysync_shared_log_reconciled_total") >= 1);
       try (ScaleOutInstance fresh = start("fresh", tmp, redis, "sl5:", 500)) {
         Set<String> served = fresh.fetch(room).keys();
         assertTrue(served.containsAll(acknowledged), "missing: " + missing(acknowledged, served));
@@ -197,11 +195,11 @@ class SharedLogIT {
       await("the replica in sync", 20_000, () -> r.sync().info("replication").contains("state=online"));
       String room = "replicated";
       Set<String> acknowledged = writeAndLeave(a, room, "with", 20);
-      assertEquals(0, metric(a, "ysync_shared_log_append_failures_total"), "the replica confirmed every append");
+      assertEquals(0, a.metric("ysync_shared_log_append_failures_total"), "the replica confirmed every append");
       replica.kill();
       acknowledged.addAll(writeAndLeave(a, room, "without", 5)); // acknowledged once stored locally with a mark
-      assertTrue(metric(a, "ysync_shared_log_append_failures_total") >= 1, "WAIT fell short");
-      assertTrue(metric(a, "ysync_shared_log_dirty_documents") >= 1, "kept to be appended again");
+      assertTrue(a.metric("ysync_shared_log_append_failures_total") >= 1, "WAIT fell short");
+      assertTrue(a.metric("ysync_shared_log_dirty_documents") >= 1, "kept to be appended again");
       Set<String> atA = a.fetch(room).keys();
       assertTrue(atA.containsAll(acknowledged), "missing at a: " + missing(acknowledged, atA));
     }
@@ -215,26 +213,7 @@ class SharedLogIT {
     }
   }
 
-  private static int readyz(ScaleOutInstance i) {
-    try {
-      return i.readyz();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
 
-  /** A counter or gauge of the instance's {@code /metrics} (0 when absent). */
-  static long metric(ScaleOutInstance i, String name) {
-    try {
-      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.e+]+)$")
-          .matcher(i.metrics());
-      long sum = 0;
-      while (m.find()) {
-        sum += (long) Double.parseDouble(m.group(1));
-      }
-      return sum;
-    } catch (Exception e) {
-      return -1;
-    }
-  }
+
+
 }

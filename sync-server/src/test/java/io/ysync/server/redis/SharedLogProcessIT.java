@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,12 +94,7 @@ class SharedLogProcessIT {
       try {
         String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.e+]+)$").matcher(body);
-        long sum = 0;
-        while (m.find()) {
-          sum += (long) Double.parseDouble(m.group(1));
-        }
-        return sum;
+        return ScaleOutInstance.metricValue(body, name);
       } catch (IOException e) {
         return -1;
       } catch (InterruptedException e) {
