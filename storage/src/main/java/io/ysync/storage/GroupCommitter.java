@@ -84,6 +84,13 @@ final class GroupCommitter implements Runnable {
     boolean unsynced = false;
     List<PendingAppend> batch = new ArrayList<>();
     while (true) {
+      if (minSyncNanos > 0) {
+        // Wait out the interval since the last batch began before looking at the queue: appends that come meanwhile
+        // join the next batch without waking this thread (an appender only signals a committer blocked in poll), so
+        // a steady trickle costs one timed wake-up per batch instead of a wake-up by the first appender and a second
+        // one at the end of the interval.
+        awaitInterval(lastBatchStart, minSyncNanos);
+      }
       PendingAppend first;
       try {
         first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
@@ -93,11 +100,7 @@ final class GroupCommitter implements Runnable {
       if (first != null) {
         batch.add(first);
         if (minSyncNanos > 0) {
-          // fewer fsyncs under a steady trickle: wait out the interval since the last batch, then take it all
-          long wait = lastBatchStart + minSyncNanos - System.nanoTime();
-          if (wait > 0 && !stopping) {
-            LockSupport.parkNanos(this, wait);
-          }
+          awaitInterval(lastBatchStart, minSyncNanos); // woken by an append sooner than the interval allows
           lastBatchStart = System.nanoTime();
         }
         queue.drainTo(batch, config.maxBatchAppends() - 1);
@@ -125,6 +128,14 @@ final class GroupCommitter implements Runnable {
     }
     if (unsynced) {
       syncWal();
+    }
+  }
+
+  /** Parks until {@code intervalNanos} after {@code since} (a {@link System#nanoTime} value), unless stopping. */
+  private void awaitInterval(long since, long intervalNanos) {
+    long wait;
+    while ((wait = since + intervalNanos - System.nanoTime()) > 0 && !stopping) {
+      LockSupport.parkNanos(this, wait);
     }
   }
 

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServeProcess implements AutoCloseable {
   /** The collector, heap and allocator flags of {@code ./ysync serve}: keep in step with scripts/jvm-flags.sh. */
-  static final String DEFAULT_JVM_FLAGS = "-XX:+UseG1GC -Xms16m -XX:G1HeapRegionSize=1m -XX:MinHeapFreeRatio=10 "
-      + "-XX:MaxHeapFreeRatio=20 -Xss8m -Dio.netty.allocator.maxOrder=7";
+  static final String DEFAULT_JVM_FLAGS = "-XX:+UseG1GC -Xms32m -XX:G1HeapRegionSize=1m -XX:MinHeapFreeRatio=20 "
+      + "-XX:MaxHeapFreeRatio=40 -Xss8m -Dio.netty.allocator.maxOrder=7";
 
   private final Process process;
   private final int port;

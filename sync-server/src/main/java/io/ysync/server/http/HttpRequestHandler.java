@@ -3,8 +3,10 @@ package io.ysync.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -185,6 +187,46 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       respond(ctx, req, HttpResponseStatus.FORBIDDEN, "token does not grant access to this document\n", false);
       return;
     }
+    EventLoop roomLoop = server.registry().loopOf(room);
+    if (roomLoop != null && !roomLoop.inEventLoop()) {
+      moveTo(roomLoop, ctx, req.retain(), room, principal);
+    } else {
+      join(ctx, req.retain(), room, principal);
+    }
+  }
+
+  /**
+   * Registers the channel with the event loop of its room before the handshake, so the room's messages from and
+   * frames to this client never cross threads (a cross-thread task costs a wake-up of the other loop). The client
+   * sends nothing before the handshake's answer, so nothing is read meanwhile; reading resumes on the new loop.
+   */
+  private void moveTo(EventLoop roomLoop, ChannelHandlerContext ctx, FullHttpRequest req, String room,
+      Principal principal) {
+    Channel ch = ctx.channel();
+    ch.deregister().addListener(deregistered -> {
+      if (!deregistered.isSuccess()) {
+        join(ctx, req, room, principal); // still on its first loop: serve it there
+        return;
+      }
+      roomLoop.register(ch).addListener(registered -> {
+        if (registered.isSuccess()) {
+          join(ctx, req, room, principal);
+        } else {
+          LOG.warn("event=room_loop_register_failed remote={} error={}", ClientAddress.describe(ch),
+              registered.cause().toString());
+          req.release();
+          ch.unsafe().closeForcibly();
+        }
+      });
+    });
+  }
+
+  /** Hands the upgrade to the handshaker; takes ownership of {@code req}. */
+  private void join(ChannelHandlerContext ctx, FullHttpRequest req, String room, Principal principal) {
+    if (!ctx.channel().isActive()) {
+      req.release();
+      return;
+    }
     // room and principal live in the YJS handler (no channel attributes: an idle connection stays small)
     // YJS joins fragmented messages and drives pings and the idle timeout on the event loop's LivenessWheel: no
     // aggregator and no timer per connection
@@ -192,7 +234,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         new YjsConnectionHandler(server, room, principal));
     ctx.pipeline().remove(this);
     // the handshaker (added by WS_PROTOCOL) answers the upgrade and swaps the HTTP codec for the WebSocket codec
-    ctx.fireChannelRead(req.retain());
+    ctx.fireChannelRead(req);
   }
 
   private void api(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, String rest) {

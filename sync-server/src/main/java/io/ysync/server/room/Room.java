@@ -602,4 +602,13 @@ public final class Room {
   int connectionCount() {
     return connections.size();
   }
+
+  /** How many of the room's connections are registered with the loop its executor runs on (room executor only). */
+  int connectionsOnRoomLoop() {
+    int n = 0;
+    for (Connection c : connections) {
+      n += c.registeredWith(executor.pool()) ? 1 : 0;
+    }
+    return n;
+  }
 }

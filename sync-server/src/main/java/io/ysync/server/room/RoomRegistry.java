@@ -1,11 +1,13 @@
 package io.ysync.server.room;
 
+import io.netty.channel.EventLoop;
 import io.ysync.server.RoomStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates rooms on first use and forgets them after they unloaded. Thread-safe.
@@ -86,6 +88,16 @@ public final class RoomRegistry {
   /** The room if it is in memory (tests). */
   public Room peek(String name) {
     return rooms.get(name);
+  }
+
+  /**
+   * The Netty event loop the room {@code name} runs on, when it exists and runs on one; else {@code null} (a room
+   * created later runs on the loop of the connection that creates it). A connection of the room whose channel is
+   * registered with that loop costs no task hop between threads, for its messages and for every frame sent to it.
+   */
+  public @Nullable EventLoop loopOf(String name) {
+    Room room = rooms.get(name);
+    return room != null && room.executor().pool() instanceof EventLoop loop ? loop : null;
   }
 
   /** Refuses new rooms, closes every connection with 1001 and flushes every document. */

@@ -62,6 +62,11 @@ public final class SerialExecutor implements Executor {
     return group.next();
   }
 
+  /** The pool or event loop this executor's tasks run on (see {@link #threadFor}). */
+  Executor pool() {
+    return pool;
+  }
+
   /** Whether the calling thread is currently running this executor's tasks. */
   boolean inExecutor() {
     return runner == Thread.currentThread();

@@ -7,6 +7,7 @@ import io.ysync.server.hocuspocus.HocuspocusFrames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -125,6 +126,11 @@ public final class Connection {
 
   Channel channel() {
     return channel;
+  }
+
+  /** Whether the channel is registered with {@code loop} (an executor that is not its event loop: false). */
+  public boolean registeredWith(Executor loop) {
+    return channel.eventLoop() == loop;
   }
 
   public boolean isOpen() {
