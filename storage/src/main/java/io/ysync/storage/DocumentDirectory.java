@@ -83,7 +83,11 @@ final class DocumentDirectory implements AutoCloseable {
         .entries(capacity)
         .averageKeySize(AVERAGE_KEY_BYTES)
         .maxBloatFactor(MAX_BLOAT_FACTOR)
-        .constantValueSizeBySample(new byte[DirectoryRecord.BYTES]);
+        .constantValueSizeBySample(new byte[DirectoryRecord.BYTES])
+        // The storage's owner closes the map (after the last append is committed). Chronicle's own JVM shutdown hook
+        // would close it concurrently with the server's graceful drain (all shutdown hooks run at once), so rooms
+        // that flush during the drain found it closed; without a close at all the next open rebuilds the directory.
+        .skipCloseOnExitHook(true);
     ChronicleMap<String, byte[]> map;
     if (Files.exists(file) && Files.size(file) < MIN_PLAUSIBLE_FILE_BYTES) {
       LOG.warn("directory {} is truncated ({} bytes); recreating it empty, RocksDB is authoritative", file,
