@@ -4,7 +4,7 @@
 # fdatasync also costs the exits of the virtual disk's notifications, which the guest counts as its own CPU time;
 # this sets a floor under the server's CPU per group commit.
 #
-#   bench/run-fsync-cost.sh [DIR (default: a temp dir under ./data's parent, i.e. the disk ./data lives on)] [N=3000]
+#   bench/run-fsync-cost.sh [DIR (default: the project root, the disk ./data lives on)] [N=3000]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 dir=${1:-$root}; n=${2:-3000}
