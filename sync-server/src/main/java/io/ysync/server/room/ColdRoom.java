@@ -62,7 +62,7 @@ final class ColdRoom {
     switch (message) {
       case YMessage.SyncStep1 m -> {
         if (checks.covers(m.stateVector(), state.stateVector())) {
-          room.answerCold(c, state.upToDateAnswer());
+          room.sync().answerCold(c, state.upToDateAnswer());
         } else {
           load(c, message);
         }
@@ -74,12 +74,12 @@ final class ColdRoom {
   }
 
   private void onUpdate(Connection c, YMessage message, byte[] update) {
-    if (Room.isEmptyUpdate(update) || checks.addsNothing(update, state.upToDateAnswer())) {
-      room.acknowledge(c, true); // Hocuspocus counts on an answer; y-websocket gets none
+    if (RoomSync.isEmptyUpdate(update) || checks.addsNothing(update, state.upToDateAnswer())) {
+      room.sync().acknowledge(c, true); // Hocuspocus counts on an answer; y-websocket gets none
       return; // the document already has all of it
     }
     if (c.readOnly()) {
-      room.rejectReadOnly(c);
+      room.sync().rejectReadOnly(c);
       return;
     }
     load(c, message);

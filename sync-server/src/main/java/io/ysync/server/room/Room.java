@@ -7,7 +7,6 @@ import io.ysync.proto.pb.Kind;
 import io.ysync.server.ColdState;
 import io.ysync.server.DocumentEngine;
 import io.ysync.server.Metrics;
-import io.ysync.server.hocuspocus.HocuspocusFrames;
 import io.ysync.server.ws.CloseCodes;
 import io.ysync.server.ws.CloseConnectionException;
 import io.ysync.server.ws.Connection;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design note: everything a room owns (document engine, awareness ({@link RoomAwareness}), connection list, size
  * estimate) is touched only by its {@link SerialExecutor}; event loops only decode frames and submit them. In the
  * server the executor runs on one Netty event loop (the one of the connection that opened the room,
- * {@link SerialExecutor#threadFor}): a message or a store completion costs a task on that loop, not a wake-up of
- * a pool thread, and the loop wakes once for everything queued while it was busy. The life
+ * {@link SerialExecutor#threadFor}; the room's later connections are registered with it at their handshake): a
+ * message or a store completion costs a task on that loop, not a wake-up of a pool thread, and the loop wakes once
+ * for everything queued while it was busy. The sync protocol towards the clients is a {@link RoomSync}. The life
  * cycle (reference count, LOADING -> ACTIVE -> UNLOADING -> CLOSED) is a {@link RoomLifecycle}, driven by
  * {@link RoomRegistry}.
  * Updates follow the {@link UpdatePipeline}: apply -> store append -> (when the append completes) echo to every
@@ -62,18 +62,15 @@ public final class Room {
   private RoomReplication replication;
   /** Answers sync messages while the document is not loaded; {@code null} once it is. */
   private ColdRoom cold;
-  /**
-   * The whole document as one update: the answer to an empty state vector (a client that joins with a fresh
-   * document), encoded on the first such join after the document last changed and reused for every such joiner
-   * until the next change; {@code null} when not encoded. A plain array, so a room that goes away leaks nothing.
-   */
-  private byte[] freshJoinAnswer;
+  /** The sync protocol towards the clients (room executor only). */
+  private final RoomSync sync;
 
   Room(String name, RoomContext ctx, RoomRegistry registry) {
     this.name = name;
     this.ctx = ctx;
     this.registry = registry;
     this.executor = new SerialExecutor(SerialExecutor.threadFor(ctx.pool()));
+    this.sync = new RoomSync(this, ctx);
     this.stateless = new StatelessRelay(name, ctx);
     this.lifecycle = new RoomLifecycle(ctx.timer(), ctx.config().roomGrace(), () -> executor.execute(this::unload));
     this.pipeline = new UpdatePipeline(name, ctx, executor, new UpdatePipeline.Sink() {
@@ -117,6 +114,21 @@ public final class Room {
 
   public SerialExecutor executor() {
     return executor;
+  }
+
+  /** The loaded document, or {@code null} while it is not loaded (room executor). */
+  DocumentEngine engine() {
+    return engine;
+  }
+
+  /** The state vector of the recorded cold state (room executor; only while the room is cold). */
+  byte[] coldStateVector() {
+    return cold.stateVector();
+  }
+
+  /** The sync protocol towards the room's clients (room executor). */
+  RoomSync sync() {
+    return sync;
   }
 
   CompletableFuture<Room> ready() {
@@ -233,7 +245,7 @@ public final class Room {
   }
 
   private void failLoad(Throwable err) {
-    dropFreshJoinAnswer();
+    sync.documentChanged();
     boolean wasOpen = lifecycle.close();
     if (engine != null) {
       engine.close();
@@ -309,7 +321,7 @@ public final class Room {
   }
 
   private void closeResources() {
-    dropFreshJoinAnswer();
+    sync.documentChanged();
     awareness.close();
     if (replication != null) {
       replication.close();
@@ -353,7 +365,7 @@ public final class Room {
     }
     connections.add(c);
     if (!c.hocuspocus()) { // a Hocuspocus client gets the room's SyncStep1 with the answer to its own (onMessage)
-      sendSyncStep1(c);
+      sync.sendSyncStep1(c);
     }
     awareness.welcome(c);
   }
@@ -363,22 +375,6 @@ public final class Room {
       return;
     }
     awareness.leave(c);
-  }
-
-  private void sendSyncStep1(Connection c) {
-    byte[] stateVector = engine != null ? engine.encodeStateVector() : cold.stateVector();
-    send(c, Metrics.MessageKind.SYNC_STEP1, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_1, stateVector));
-  }
-
-  /**
-   * As {@code @hocuspocus/server} does, a Hocuspocus client's SyncStep1 is answered with the server's SyncStep1 too
-   * (sent just before the SyncStep2): the provider's reply to it is acknowledged (SyncStatus), which is what brings
-   * its {@code unsyncedChanges} back to 0 after a (re)sync.
-   */
-  private void hocuspocusSyncStep1(Connection c) {
-    if (c.hocuspocus()) {
-      sendSyncStep1(c);
-    }
   }
 
   public void onMessage(Connection c, YMessage message) {
@@ -393,108 +389,13 @@ public final class Room {
       }
     }
     switch (message) {
-      case YMessage.SyncStep1 m -> {
-        try {
-          byte[] diff = isEmptyStateVector(m.stateVector()) ? freshJoinAnswer()
-              : engine.encodeStateAsUpdate(m.stateVector());
-          hocuspocusSyncStep1(c);
-          send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, diff));
-        } catch (DocumentEngine.MalformedUpdateException e) {
-          c.fail(e);
-        }
-      }
-      case YMessage.SyncStep2 m -> applyFromClient(c, m.update());
-      case YMessage.SyncUpdate m -> applyFromClient(c, m.update());
+      case YMessage.SyncStep1 m -> sync.answerSyncStep1(c, m.stateVector());
+      case YMessage.SyncStep2 m -> sync.applyFromClient(c, m.update());
+      case YMessage.SyncUpdate m -> sync.applyFromClient(c, m.update());
       case YMessage.Awareness m -> awareness.onClientUpdate(c, m.update());
       case YMessage.QueryAwareness m -> awareness.answerQuery(c);
       case YMessage.PermissionDenied m -> LOG.debug("event=client_permission_denied conn={} reason={}", c.id(),
           m.reason());
-    }
-  }
-
-  /** The encoded state vector of an empty document ({@code [0]}: no clients), what a fresh client sends. */
-  static boolean isEmptyStateVector(byte[] stateVector) {
-    return stateVector.length == 1 && stateVector[0] == 0;
-  }
-
-  /** The whole document as one update, encoded once per document version (room executor; not to be modified). */
-  private byte[] freshJoinAnswer() throws DocumentEngine.MalformedUpdateException {
-    if (freshJoinAnswer == null) {
-      freshJoinAnswer = engine.encodeStateAsUpdate(null);
-    }
-    return freshJoinAnswer;
-  }
-
-  /** The document changes (or goes away): the next fresh joiner needs a new answer (room executor). */
-  private void dropFreshJoinAnswer() {
-    freshJoinAnswer = null;
-  }
-
-  /** The V1 update with no structs and no deletions ({@code [0, 0]}): what an up-to-date client answers. */
-  static boolean isEmptyUpdate(byte[] update) {
-    return update.length == 2 && update[0] == 0 && update[1] == 0;
-  }
-
-  private void applyFromClient(Connection c, byte[] update) {
-    if (isEmptyUpdate(update)) {
-      acknowledge(c, true);
-      return; // nothing to apply; not a write attempt, even from a read-only client
-    }
-    if (c.readOnly()) {
-      if (c.hocuspocus() && addsNothing(update)) {
-        acknowledge(c, true); // a read-only provider's reply to our SyncStep1: the delete set the document has
-      } else {
-        rejectReadOnly(c);
-      }
-      return;
-    }
-    try {
-      CompletionStage<Void> applied = apply(update);
-      if (c.hocuspocus()) {
-        applied.whenComplete((v, err) -> {
-          if (err == null) {
-            acknowledge(c, true); // after the echo: the update is durable
-          }
-        });
-      }
-    } catch (DocumentEngine.MalformedUpdateException e) {
-      c.fail(e);
-    } catch (CloseConnectionException e) {
-      c.fail(e);
-    }
-  }
-
-  /** Tells a read-only client that its update was not applied. */
-  void rejectReadOnly(Connection c) {
-    ctx.metrics().readOnlyRejections.increment();
-    if (c.hocuspocus()) {
-      acknowledge(c, false); // Hocuspocus's refusal: SyncStatus 0, the document stays open
-      return;
-    }
-    send(c, Metrics.MessageKind.AUTH,
-        Frames.permissionDenied(ctx.alloc(), "read-only access to '" + name + "': update not applied"));
-  }
-
-  /**
-   * Tells a Hocuspocus client whether one sync message of its was applied (SyncStatus, which its provider counts
-   * unsynced changes with); nothing for y-websocket, which has no such message.
-   */
-  void acknowledge(Connection c, boolean applied) {
-    if (c.hocuspocus()) {
-      send(c, Metrics.MessageKind.SYNC_STATUS, HocuspocusFrames.syncStatus(ctx.alloc(), applied));
-    }
-  }
-
-  /** Whether applying {@code update} would change nothing (checked on the encoding; false when unsure). */
-  private boolean addsNothing(byte[] update) {
-    ColdChecks checks = ctx.engines().coldChecks();
-    if (checks == null || engine == null) {
-      return false;
-    }
-    try {
-      return checks.addsNothing(update, engine.encodeStateAsUpdate(engine.encodeStateVector()));
-    } catch (DocumentEngine.MalformedUpdateException | RuntimeException e) {
-      return false;
     }
   }
 
@@ -522,13 +423,6 @@ public final class Room {
     return sent;
   }
 
-  /** Answers a covering SyncStep1 of a cold room (what {@link #onMessage} would compute with the document). */
-  void answerCold(Connection c, byte[] upToDateAnswer) {
-    ctx.metrics().coldSyncAnswers.increment();
-    hocuspocusSyncStep1(c);
-    send(c, Metrics.MessageKind.SYNC_STEP2, Frames.sync(ctx.alloc(), MessageType.SYNC_STEP_2, upToDateAnswer));
-  }
-
   /**
    * Applies an update and echoes what the document emitted once the store has it (room executor).
    *
@@ -542,7 +436,7 @@ public final class Room {
     if (engine == null) {
       throw new CloseConnectionException(CloseCodes.INTERNAL_ERROR, "document '" + name + "' is unavailable");
     }
-    dropFreshJoinAnswer();
+    sync.documentChanged();
     return pipeline.apply(engine, update, publish);
   }
 
@@ -576,11 +470,6 @@ public final class Room {
     for (Connection c : List.copyOf(connections)) {
       c.close(code, reason);
     }
-  }
-
-  private void send(Connection c, Metrics.MessageKind kind, ByteBuf frame) {
-    ctx.metrics().messageOut(kind, Frames.payloadSize(frame), 1);
-    c.send(frame);
   }
 
   // ---- HTTP API (room executor) ----

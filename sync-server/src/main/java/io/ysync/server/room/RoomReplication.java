@@ -210,7 +210,7 @@ final class RoomReplication implements AutoCloseable {
     boolean digestDiffers = env.getDeleteSetDigest() != 0 && env.getDeleteSetDigest() != digest();
     if ((peerLacks || digestDiffers) && answerAllowed(peer)) {
       byte[] diff = doc.encodeStateAsUpdate(peerVector);
-      if (!Room.isEmptyUpdate(diff)) {
+      if (!RoomSync.isEmptyUpdate(diff)) {
         publish(Envelope.newBuilder().setKind(Kind.KIND_SYNC_STEP).setSyncStep(SyncStep.SYNC_STEP_2)
             .setPayload(ByteString.copyFrom(diff)));
       }
