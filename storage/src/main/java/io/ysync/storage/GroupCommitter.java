@@ -99,10 +99,7 @@ final class GroupCommitter implements Runnable {
       }
       if (first != null) {
         batch.add(first);
-        if (minSyncNanos > 0) {
-          awaitInterval(lastBatchStart, minSyncNanos); // woken by an append sooner than the interval allows
-          lastBatchStart = System.nanoTime();
-        }
+        lastBatchStart = System.nanoTime(); // the interval since the last batch was waited out before the poll
         queue.drainTo(batch, config.maxBatchAppends() - 1);
         try {
           commit(batch, !async);
