@@ -127,93 +127,13 @@ final class TransactionCleanup {
   private static void cleanupTransactions(List<Transaction> transactionCleanups, int i) {
     while (i < transactionCleanups.size()) {
       Transaction transaction = transactionCleanups.get(i);
-      Doc doc = transaction.doc;
-      StructStore store = doc.store;
-      DeleteSet ds = transaction.deleteSet;
-      ArrayList<AbstractStruct> mergeStructs = transaction._mergeStructs;
       RuntimeException failure = null;
       try {
-        ds.sortAndMerge();
-        transaction.afterState = store.getStateVector();
+        transaction.deleteSet.sortAndMerge();
+        transaction.afterState = transaction.doc.store.getStateVector();
         failure = callObservers(transaction);
       } finally {
-        // Replace deleted items with ItemDeleted / GC. This is where content is actually removed from the doc.
-        if (doc.gc) {
-          tryGcDeleteSet(ds, store);
-        }
-        tryMergeDeleteSet(ds, store);
-        // on all affected store.clients props, try to merge
-        ClientClocks afterState = transaction.afterState;
-        for (int k = 0; k < afterState.size(); k++) {
-          long client = afterState.clientAt(k);
-          long clock = afterState.clockAt(k);
-          long beforeClock = transaction.beforeStateAt(k, 0);
-          if (beforeClock != clock) {
-            ArrayList<AbstractStruct> structs = store.clients.get(client);
-            // we iterate from right to left so we can safely remove entries
-            int firstChangePos = Math.max(StructStore.findIndexSS(structs, beforeClock), 1);
-            for (int j = structs.size() - 1; j >= firstChangePos; ) {
-              j -= 1 + tryToMergeWithLefts(structs, j);
-            }
-          }
-        }
-        // try to merge mergeStructs
-        for (int j = mergeStructs.size() - 1; j >= 0; j--) {
-          Id id = mergeStructs.get(j).id;
-          ArrayList<AbstractStruct> structs = store.clients.get(id.client());
-          int replacedStructPos = StructStore.findIndexSS(structs, id.clock());
-          if (replacedStructPos + 1 < structs.size()) {
-            if (tryToMergeWithLefts(structs, replacedStructPos + 1) > 1) {
-              continue; // no need to perform next check, both are already merged
-            }
-          }
-          if (replacedStructPos > 0) {
-            tryToMergeWithLefts(structs, replacedStructPos);
-          }
-        }
-        if (!transaction.local
-            && transaction.afterState.clockOf(doc.clientID, -1) != transaction.beforeState.clockOf(doc.clientID, -1)) {
-          // Changed the client-id because another client seems to be using it.
-          doc.clientID = Doc.generateNewClientId();
-        }
-        if (doc.updateHandlers.hasListeners()) {
-          UpdateEncoderV1 encoder = new UpdateEncoderV1();
-          if (writeUpdateMessageFromTransaction(encoder, transaction)) {
-            doc.emitUpdate(doc.updateHandlers, encoder.toByteArray(), transaction);
-          }
-        }
-        if (doc.updateV2Handlers.hasListeners()) {
-          UpdateEncoderV2 encoder = new UpdateEncoderV2();
-          if (writeUpdateMessageFromTransaction(encoder, transaction)) {
-            doc.emitUpdate(doc.updateV2Handlers, encoder.toByteArray(), transaction);
-          }
-        }
-        if (!transaction.subdocsAdded.isEmpty() || !transaction.subdocsRemoved.isEmpty()
-            || !transaction.subdocsLoaded.isEmpty()) {
-          // Port of the subdocs part of cleanupTransactions, yjs src/utils/Transaction.js v13.6.33
-          for (Doc subdoc : transaction.subdocsAdded) {
-            subdoc.clientID = doc.clientID;
-            if (subdoc.collectionid == null) {
-              subdoc.collectionid = doc.collectionid;
-            }
-            doc.subdocs.add(subdoc);
-          }
-          for (Doc subdoc : transaction.subdocsRemoved) {
-            doc.subdocs.remove(subdoc);
-          }
-          try {
-            doc.subdocsHandlers.call(new SubdocsEvent(Collections.unmodifiableSet(transaction.subdocsAdded),
-                Collections.unmodifiableSet(transaction.subdocsRemoved),
-                Collections.unmodifiableSet(transaction.subdocsLoaded), doc, transaction));
-          } finally {
-            for (Doc subdoc : new ArrayList<>(transaction.subdocsRemoved)) {
-              subdoc.destroy();
-            }
-          }
-        }
-        if (transactionCleanups.size() <= i + 1) {
-          doc._transactionCleanups = new ArrayList<>();
-        }
+        afterObservers(transactionCleanups, i, transaction);
       }
       if (failure != null) {
         // remaining cleanups still run (as Yjs's nested finally blocks), then the first error surfaces
@@ -227,6 +147,111 @@ final class TransactionCleanup {
         throw failure;
       }
       i++;
+    }
+  }
+
+  /*
+   * The finally block of Yjs's cleanupTransactions, in methods of their own: javac copies a finally block into every
+   * exit of its try, and C2 compiled the two copies with everything they inline as one unit (16,000 nodes, 37 MB of
+   * compiler memory for a few seconds, twice, at the first minute of load). Each part below compiles on its own.
+   */
+
+  /** Deleted content removed, structs merged, update events emitted, subdocs added and removed. */
+  private static void afterObservers(List<Transaction> transactionCleanups, int i, Transaction transaction) {
+    Doc doc = transaction.doc;
+    StructStore store = doc.store;
+    DeleteSet ds = transaction.deleteSet;
+    // Replace deleted items with ItemDeleted / GC. This is where content is actually removed from the doc.
+    if (doc.gc) {
+      tryGcDeleteSet(ds, store);
+    }
+    tryMergeDeleteSet(ds, store);
+    mergeChangedStructs(transaction, store);
+    if (!transaction.local
+        && transaction.afterState.clockOf(doc.clientID, -1) != transaction.beforeState.clockOf(doc.clientID, -1)) {
+      // Changed the client-id because another client seems to be using it.
+      doc.clientID = Doc.generateNewClientId();
+    }
+    emitUpdates(doc, transaction);
+    if (!transaction.subdocsAdded.isEmpty() || !transaction.subdocsRemoved.isEmpty()
+        || !transaction.subdocsLoaded.isEmpty()) {
+      applySubdocChanges(doc, transaction);
+    }
+    if (transactionCleanups.size() <= i + 1) {
+      doc._transactionCleanups = new ArrayList<>();
+    }
+  }
+
+  /** Merges the structs the transaction added or split with their left neighbours, right to left. */
+  private static void mergeChangedStructs(Transaction transaction, StructStore store) {
+    // on all affected store.clients props, try to merge
+    ClientClocks afterState = transaction.afterState;
+    for (int k = 0; k < afterState.size(); k++) {
+      long client = afterState.clientAt(k);
+      long clock = afterState.clockAt(k);
+      long beforeClock = transaction.beforeStateAt(k, 0);
+      if (beforeClock != clock) {
+        ArrayList<AbstractStruct> structs = store.clients.get(client);
+        // we iterate from right to left so we can safely remove entries
+        int firstChangePos = Math.max(StructStore.findIndexSS(structs, beforeClock), 1);
+        for (int j = structs.size() - 1; j >= firstChangePos; ) {
+          j -= 1 + tryToMergeWithLefts(structs, j);
+        }
+      }
+    }
+    // try to merge mergeStructs
+    ArrayList<AbstractStruct> mergeStructs = transaction._mergeStructs;
+    for (int j = mergeStructs.size() - 1; j >= 0; j--) {
+      Id id = mergeStructs.get(j).id;
+      ArrayList<AbstractStruct> structs = store.clients.get(id.client());
+      int replacedStructPos = StructStore.findIndexSS(structs, id.clock());
+      if (replacedStructPos + 1 < structs.size()) {
+        if (tryToMergeWithLefts(structs, replacedStructPos + 1) > 1) {
+          continue; // no need to perform next check, both are already merged
+        }
+      }
+      if (replacedStructPos > 0) {
+        tryToMergeWithLefts(structs, replacedStructPos);
+      }
+    }
+  }
+
+  /** Emits the transaction's update, v1 and v2, to the document's listeners of each (encoded only if listened to). */
+  private static void emitUpdates(Doc doc, Transaction transaction) {
+    if (doc.updateHandlers.hasListeners()) {
+      UpdateEncoderV1 encoder = new UpdateEncoderV1();
+      if (writeUpdateMessageFromTransaction(encoder, transaction)) {
+        doc.emitUpdate(doc.updateHandlers, encoder.toByteArray(), transaction);
+      }
+    }
+    if (doc.updateV2Handlers.hasListeners()) {
+      UpdateEncoderV2 encoder = new UpdateEncoderV2();
+      if (writeUpdateMessageFromTransaction(encoder, transaction)) {
+        doc.emitUpdate(doc.updateV2Handlers, encoder.toByteArray(), transaction);
+      }
+    }
+  }
+
+  // Port of the subdocs part of cleanupTransactions, yjs src/utils/Transaction.js v13.6.33
+  private static void applySubdocChanges(Doc doc, Transaction transaction) {
+    for (Doc subdoc : transaction.subdocsAdded) {
+      subdoc.clientID = doc.clientID;
+      if (subdoc.collectionid == null) {
+        subdoc.collectionid = doc.collectionid;
+      }
+      doc.subdocs.add(subdoc);
+    }
+    for (Doc subdoc : transaction.subdocsRemoved) {
+      doc.subdocs.remove(subdoc);
+    }
+    try {
+      doc.subdocsHandlers.call(new SubdocsEvent(Collections.unmodifiableSet(transaction.subdocsAdded),
+          Collections.unmodifiableSet(transaction.subdocsRemoved),
+          Collections.unmodifiableSet(transaction.subdocsLoaded), doc, transaction));
+    } finally {
+      for (Doc subdoc : new ArrayList<>(transaction.subdocsRemoved)) {
+        subdoc.destroy();
+      }
     }
   }
 

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -63,6 +66,7 @@ public final class CompareReport {
    * @return Markdown text
    */
   public static String markdown(List<Result> results, List<String> refs) {
+    results = withMarginalIdle(results);
     Set<String> targetSet = new LinkedHashSet<>();
     results.forEach(r -> targetSet.add(r.target()));
     List<String> targets = new ArrayList<>(targetSet);
@@ -161,6 +165,9 @@ public final class CompareReport {
       rows.add(new Row("idle, " + step + ": live heap per connection KiB (JVM, after full GC)", "idle", step,
           Result.HEAP_PER_CONN_KIB, 2));
     }
+    results.stream().filter(r -> r.scenario().equals(MARGINAL)).map(Result::step).distinct().forEach(step ->
+        rows.add(new Row("idle, " + step + ": RSS per added connection KiB (fresh servers, difference of the "
+            + "two RSS over the difference of the counts)", MARGINAL, step, Result.RSS_PER_CONN_KIB, 2)));
     rows.add(new Row("load a document of N updates: connect -> synced, median ms", "load", "",
         Result.LOAD_MS_MEDIAN, 1));
     rows.add(new Row("load: slowest fresh client ms", "load", "", Result.LOAD_MS_MAX, 1));
@@ -169,6 +176,44 @@ public final class CompareReport {
         Result.PREP_UPDATES_PER_S, 0));
     rows.removeIf(row -> results.stream().noneMatch(r -> matches(r, row) && !Double.isNaN(r.get(row.metric()))));
     return rows;
+  }
+
+  /** Scenario name of the derived idle results of {@link #withMarginalIdle}. */
+  static final String MARGINAL = "idle-marginal";
+
+  /**
+   * Adds, per target, the RSS that each connection adds between consecutive idle runs: every idle run starts a fresh
+   * server, so the RSS per connection of one run also carries what the first connections cost once (JIT-compiled
+   * code, compiler memory, class metadata, heap growth); the difference between two runs of different sizes leaves
+   * that out. Scenario {@value #MARGINAL}, step "A -> B conns", metric {@link Result#RSS_PER_CONN_KIB}.
+   *
+   * @param results the measured results
+   * @return the results and the derived ones (the input when there is nothing to derive)
+   */
+  static List<Result> withMarginalIdle(List<Result> results) {
+    Map<String, List<Result>> idleByTarget = new LinkedHashMap<>();
+    for (Result r : results) {
+      if (r.scenario().equals("idle") && r.get(Result.CONNECTED) > 0 && !Double.isNaN(r.get(Result.RSS_MIB))) {
+        idleByTarget.computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r);
+      }
+    }
+    List<Result> out = new ArrayList<>(results);
+    idleByTarget.forEach((target, runs) -> {
+      runs.sort(Comparator.comparingDouble(r -> r.get(Result.CONNECTED)));
+      for (int i = 1; i < runs.size(); i++) {
+        Result a = runs.get(i - 1);
+        Result b = runs.get(i);
+        double conns = b.get(Result.CONNECTED) - a.get(Result.CONNECTED);
+        if (conns <= 0) {
+          continue;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(Result.RSS_PER_CONN_KIB, (b.get(Result.RSS_MIB) - a.get(Result.RSS_MIB)) * 1024 / conns);
+        out.add(new Result(MARGINAL, target, number(a.get(Result.CONNECTED), 0) + " -> "
+            + number(b.get(Result.CONNECTED), 0) + " conns", m));
+      }
+    });
+    return out;
   }
 
   private static boolean matches(Result r, Row row) {
