@@ -6,7 +6,8 @@
 #
 #   bench/run-compare.sh [--duration 10] [--warmup 2] [--scenarios rooms,fanout,saturate,idle,load] (also: everyday,
 #       everyday-awareness: issue 17's everyday loads; run the script under `nice -n -10` as the issue did)
-#       [--servers ysync-rocksdb,ysync-memory,y-websocket,hocuspocus] [--idle 2000,10000] [--idle-hold 3]
+#       [--servers ysync-rocksdb,ysync-memory,y-websocket,hocuspocus (also: ysync-hocuspocus)] [--idle 2000,10000]
+#       [--idle-hold 3]
 #       [--rates 10,20,40,80,160,240,320,480] [--step-seconds 5] [--ladder-rooms 50] [--ladder-clients 4]
 #       [--ladder-writers CLIENTS] [--ladder-warmup-seconds 15] [--ladder-warmup-rate 20] [--slo-ms 100]
 #       [--doc-updates 20000] [--load-clients 5]
@@ -14,7 +15,8 @@
 #       [--out DIR]
 #
 # Servers: ysync-rocksdb = `ysync serve` with its defaults (RocksDB store, --durability sync: every update is fsynced
-# before it is echoed and broadcast); ysync-memory = `ysync serve --store memory`; y-websocket =
+# before it is echoed and broadcast); ysync-memory = `ysync serve --store memory`; ysync-hocuspocus = the same
+# `ysync serve` as ysync-rocksdb, driven through its Hocuspocus endpoint (/hocuspocus); y-websocket =
 # node_modules/@y/websocket-server/src/server.js without persistence; hocuspocus = bench/js/hocuspocus-server.mjs
 # (no extensions). The Node servers keep documents in memory only. Auth is off and ysync's per-connection rate limit
 # and per-IP connection limit are off (the load generator opens thousands of connections from one IP).
@@ -143,8 +145,9 @@ start_server() {
   local kind=$1 log="$out/$2.log"; shift 2
   port=$(free_port)
   case "$kind" in
-    ysync-rocksdb|ysync-memory)
-      local store=${kind#ysync-}
+    ysync-rocksdb|ysync-memory|ysync-hocuspocus)
+      local store=rocksdb
+      [ "$kind" = ysync-memory ] && store=memory
       "$java" "${ysync_flags[@]}" -jar "$ysync_jar" serve --host 127.0.0.1 --port "$port" --auth off \
         --store "$store" --data-dir "$(mktemp -d "$out/data.XXXXXX")" --rate-limit 0 --max-connections-per-ip 0 \
         --log-level warn "$@" >"$log" 2>&1 &
@@ -160,11 +163,12 @@ label() {
   case "$1" in
     ysync-rocksdb) echo "ysync (RocksDB, fsync)";;
     ysync-memory) echo "ysync (memory)";;
+    ysync-hocuspocus) echo "ysync Hocuspocus (RocksDB, fsync)";;
     y-websocket) echo "@y/websocket-server $(node -p 'require("./node_modules/@y/websocket-server/package.json").version')";;
     hocuspocus) echo "@hocuspocus/server $(node -p 'require("./node_modules/@hocuspocus/server/package.json").version')";;
   esac
 }
-protocol() { [ "$1" = hocuspocus ] && echo hocuspocus || echo y-websocket; }
+protocol() { case "$1" in hocuspocus|ysync-hocuspocus) echo hocuspocus;; *) echo y-websocket;; esac; }
 loadgen() { "$java" "${client_flags[@]}" -cp "$bench_jar" io.ysync.bench.load.LoadGenerator \
   --duration "$duration" --warmup "$warmup" --idle "$idle" --idle-hold "$idle_hold" --rates "$rates" \
   --step-seconds "$step_seconds" --ladder-rooms "$ladder_rooms" --ladder-clients "$ladder_clients" \

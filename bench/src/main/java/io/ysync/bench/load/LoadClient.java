@@ -122,7 +122,7 @@ public final class LoadClient {
   }
 
   /**
-   * Starts connecting to {@code ws://127.0.0.1:port/room}.
+   * Starts connecting to {@code ws://127.0.0.1:port} and the protocol's {@link Protocol#path path}.
    *
    * @param group the event loop group
    * @param channelType the socket channel class matching the group's transport
@@ -133,7 +133,7 @@ public final class LoadClient {
   public LoadClient connect(EventLoopGroup group, Class<? extends SocketChannel> channelType, int port, String room) {
     this.room = room;
     this.updatePrefix = protocol.updatePrefix(room);
-    URI uri = URI.create("ws://127.0.0.1:" + port + "/" + room);
+    URI uri = URI.create("ws://127.0.0.1:" + port + protocol.path(room));
     WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
         .webSocketUri(uri).maxFramePayloadLength(64 << 20).handshakeTimeoutMillis(60_000)
         .withUTF8Validator(false).build(); // binary frames only: no per-frame validator hop

@@ -55,6 +55,19 @@ public enum Protocol {
     };
   }
 
+  /** The path ysync serves the Hocuspocus protocol at by default ({@code @hocuspocus/server} accepts any path). */
+  static final String HOCUSPOCUS_PATH = "/hocuspocus";
+
+  /**
+   * The path of the WebSocket URI a client of {@code room} connects to.
+   *
+   * @param room the document (room) name
+   * @return {@code /room} for y-websocket; {@value #HOCUSPOCUS_PATH} for Hocuspocus (the name travels in every frame)
+   */
+  public String path(String room) {
+    return this == HOCUSPOCUS ? HOCUSPOCUS_PATH : "/" + room;
+  }
+
   /**
    * Encodes one message for a document.
    *

@@ -122,6 +122,21 @@ class LoadGeneratorTest {
 
   @Test
   @Timeout(60)
+  void tinyScenarioThroughYsyncsHocuspocusEndpoint() throws Exception {
+    assertEquals("/hocuspocus", Protocol.HOCUSPOCUS.path("ab"));
+    assertEquals("/ab", Protocol.Y_WEBSOCKET.path("ab"));
+    try (SyncServer server = SyncServer.start(unlimited())) {
+      Target target = new Target("ysync hocuspocus", Protocol.HOCUSPOCUS,
+          List.of(new Target.Instance(server.port(), 0)));
+      Result r = ScenarioRunner.runFixed(Scenario.named("tiny", 0), target, 0.5, 2);
+      assertEquals(4, r.get(Result.CONNECTED), r.toString());
+      assertTrue(r.get(Result.DELIVERED_PER_S) > 0, r.toString());
+      assertEquals(0, r.get(Result.ERRORS) + r.get(Result.CLOSED), r.toString());
+    }
+  }
+
+  @Test
+  @Timeout(60)
   void tinyScenarioAndDocumentLoadAgainstARealServer() throws Exception {
     ServerConfig config = unlimited();
     try (SyncServer server = SyncServer.start(config)) {

@@ -88,7 +88,9 @@ final class ScaleOutInstance implements AutoCloseable {
     if (options.sharedLog()) {
       store = SharedLogStore.start(store, SharedLogSettings.of(busSettings).withKeyPrefix(prefix + "log:")
           .withCompaction(options.compactEntries(), Duration.ofSeconds(5))
-          .withWait(options.waitReplicas(), Duration.ofMillis(500)), bus);
+          // 3 s: a replica on loopback confirms in well under a millisecond, but a full CI run on 2 cores once
+          // starved it past 500 ms; without a replica each append waits this long before it is kept locally
+          .withWait(options.waitReplicas(), Duration.ofSeconds(3)), bus);
     }
     return new ScaleOutInstance(id, dataDir, bus, SyncServer.start(config, DefaultEngines.factory(), store, bus));
   }
