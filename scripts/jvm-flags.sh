@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The JVM flags of `ysync serve`, in one place for the ./ysync launcher, bench/run-compare.sh and
-# sync-server/scripts/idle-footprint.sh. Source-safe: only defines ysync_serve_jvm_flags.
+# The JVM flags of `ysync serve`, in one place for the ./ysync launcher, bench/run-compare.sh,
+# sync-server/scripts/idle-footprint.sh and the tests' ServeProcess. Source-safe: only defines ysync_serve_jvm_flags.
 #
 #   ysync_serve_jvm_flags MAJOR   sets the array YSYNC_SERVE_JVM_FLAGS and exports MALLOC_ARENA_MAX
 #

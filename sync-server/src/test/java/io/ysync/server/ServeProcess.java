@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,15 +18,15 @@ import java.util.concurrent.TimeUnit;
  * {@code ysync serve} in its own JVM on 127.0.0.1, for tests whose subject is the process itself: its memory
  * ({@code VmRSS}, {@code VmHWM} from {@code /proc/<pid>/status}) and its log (stdout and stderr in one file).
  *
- * <p>By default the server runs from this test's class path ({@code io.ysync.cli.Main}), with the JVM flags of
- * {@code ./ysync} ({@value #DEFAULT_JVM_FLAGS}). Two system properties allow measuring another build with the same
- * test: {@code ysync.it.serverJar} runs that jar instead, {@code ysync.it.jvmFlags} replaces the JVM flags
- * (space-separated).
+ * <p>By default the server runs from this test's class path ({@code io.ysync.cli.Main}), with the JVM flags and the
+ * {@code MALLOC_ARENA_MAX} of {@code ./ysync serve}, read from {@code scripts/jvm-flags.sh} (the one list; the
+ * caller's {@code YSYNC_GC_OPTS}/{@code YSYNC_JAVA_OPTS} are left out). Two system properties allow measuring another
+ * build with the same test: {@code ysync.it.serverJar} runs that jar instead, {@code ysync.it.jvmFlags} replaces the
+ * JVM flags (space-separated).
  */
 public final class ServeProcess implements AutoCloseable {
-  /** The collector, heap and allocator flags of {@code ./ysync serve}: keep in step with scripts/jvm-flags.sh. */
-  static final String DEFAULT_JVM_FLAGS = "-XX:+UseG1GC -Xms32m -XX:G1HeapRegionSize=1m -XX:MinHeapFreeRatio=20 "
-      + "-XX:MaxHeapFreeRatio=40 -Xss8m -Dio.netty.allocator.maxOrder=7";
+  /** The launcher's flag definitions, relative to the module directory the tests run in. */
+  private static final Path JVM_FLAGS_SCRIPT = Path.of("../scripts/jvm-flags.sh");
 
   private final Process process;
   private final int port;
@@ -36,6 +37,29 @@ public final class ServeProcess implements AutoCloseable {
     this.process = process;
     this.port = port;
     this.log = log;
+  }
+
+  /**
+   * Runs {@code ysync_serve_jvm_flags} of {@link #JVM_FLAGS_SCRIPT} for this JDK.
+   *
+   * @return the {@code MALLOC_ARENA_MAX} it exports, then the JVM flags of {@code ysync serve}
+   */
+  private static List<String> launcherSettings() throws IOException, InterruptedException {
+    ProcessBuilder bash = new ProcessBuilder("bash", "-c",
+        "source \"$1\" && ysync_serve_jvm_flags \"$2\" && printf '%s\\n' \"$MALLOC_ARENA_MAX\" "
+            + "\"${YSYNC_SERVE_JVM_FLAGS[@]}\"",
+        "jvm-flags", JVM_FLAGS_SCRIPT.toString(), String.valueOf(Runtime.version().feature()))
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    bash.environment().remove("YSYNC_GC_OPTS");
+    bash.environment().remove("YSYNC_JAVA_OPTS");
+    Process p = bash.start();
+    List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+        .filter(line -> !line.isBlank()).toList();
+    if (p.waitFor() != 0 || lines.size() < 2) {
+      throw new IllegalStateException("could not read the launcher's JVM flags from " + JVM_FLAGS_SCRIPT
+          + " (exit " + p.exitValue() + "): " + lines);
+    }
+    return lines;
   }
 
   /**
@@ -51,11 +75,10 @@ public final class ServeProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(ChildJvm.java());
+    List<String> launcher = launcherSettings();
+    String mallocArenaMax = launcher.get(0);
     String jvmFlags = System.getProperty("ysync.it.jvmFlags");
-    if (jvmFlags == null) {
-      jvmFlags = DEFAULT_JVM_FLAGS + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
-    }
-    cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
+    cmd.addAll(jvmFlags == null ? launcher.subList(1, launcher.size()) : List.of(jvmFlags.trim().split("\\s+")));
     cmd.addAll(ChildJvm.inheritedFlags());
     String jar = System.getProperty("ysync.it.serverJar");
     if (jar != null && !jar.isBlank()) {
@@ -66,7 +89,7 @@ public final class ServeProcess implements AutoCloseable {
     cmd.addAll(List.of("serve", "--host", "127.0.0.1", "--port", String.valueOf(port)));
     cmd.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as the launcher does
+    builder.environment().put("MALLOC_ARENA_MAX", mallocArenaMax); // as the launcher exports it
     Process p = builder.start();
     ServeProcess server = new ServeProcess(p, port, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
